@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { LIMITS, slugSchema, stringList, text } from './common.ts';
+import { PRODUCT_STATUSES } from './lifecycles.ts';
+
+/** A product: a solution to one want or need, with a boundary. Surfaces and alternatives arrive with the map. */
+export const productBoundary = z.strictObject({
+  in: stringList().default([]),
+  out: stringList().default([]),
+});
+
+export const createProductInput = z.strictObject({
+  name: text(LIMITS.name),
+  slug: slugSchema.optional().describe('defaults to a slug of the name'),
+  problem: text(LIMITS.longText).describe('the want or need this product solves'),
+  users: stringList().optional().describe('user segments it serves'),
+  boundary: productBoundary.optional(),
+});
+export type CreateProductInput = z.infer<typeof createProductInput>;
+
+export const updateProductInput = z.strictObject({
+  name: text(LIMITS.name).optional(),
+  slug: slugSchema.optional(),
+  problem: text(LIMITS.longText).optional(),
+  users: stringList().optional(),
+  boundary: productBoundary.optional(),
+  status: z.enum(PRODUCT_STATUSES).optional(),
+});
+export type UpdateProductInput = z.infer<typeof updateProductInput>;
+
+export const productSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  problem: z.string(),
+  users: z.array(z.string()),
+  boundary: z.object({ in: z.array(z.string()), out: z.array(z.string()) }),
+  status: z.enum(PRODUCT_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Product = z.infer<typeof productSchema>;

@@ -1,0 +1,71 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Deps } from '../usecases/context.ts';
+import { registerAuthentication } from './auth.ts';
+import { handleError, handleNotFound } from './errors.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerFeedbackRoutes } from './routes/feedback.ts';
+import { registerImprovementRoutes } from './routes/improvements.ts';
+import { registerItemRoutes } from './routes/items.ts';
+import { registerPatternRoutes } from './routes/patterns.ts';
+import { registerProductRoutes } from './routes/products.ts';
+import { registerSystemRoutes } from './routes/system.ts';
+
+export interface AppOptions {
+  publicUrl: string;
+  logLevel?: string;
+  /** false in tests that want a quiet app */
+  logger?: boolean;
+}
+
+/** Builds the HTTP app around its dependencies; `app.inject` drives it in tests without a port. */
+export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: undefined,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'productOS API',
+        version: '1.0.0',
+        description:
+          'Observe → reflect → design → ship → measure. JSON, camelCase, string ids. Errors are always `{"error":{"code","message","fields"}}`. Lists take `?limit=&cursor=` and answer `{"items","nextCursor"}`.',
+      },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'an API token, or the session token from sign-in' },
+          session: { type: 'apiKey', in: 'cookie', name: 'productos_session', description: 'writes also need the x-csrf-token header' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuthentication(app, deps);
+  const secureCookies = options.publicUrl.startsWith('https:');
+  registerSystemRoutes(app, deps);
+  registerAuthRoutes(app, deps, { secureCookies });
+  registerProductRoutes(app, deps);
+  registerFeedbackRoutes(app, deps);
+  registerPatternRoutes(app, deps);
+  registerImprovementRoutes(app, deps);
+  registerItemRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

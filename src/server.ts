@@ -1,0 +1,44 @@
+import type { Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { openStore } from './store/database.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { ensureConfiguredAdmin, issueSetupToken } from './usecases/auth.ts';
+import type { Deps } from './usecases/context.ts';
+
+/**
+ * Opens the database, migrates it, makes sure somebody can sign in (the configured admin, or a
+ * one-time setup link), then listens. Stops cleanly on SIGINT/SIGTERM.
+ */
+export async function startServer(config: Config): Promise<{ close: () => Promise<void>; url: string }> {
+  const store = openStore(config.databaseUrl);
+  await migrateToLatest(store.db);
+  const deps: Deps = { store, clock: () => new Date() };
+  const app = await buildApp(deps, { publicUrl: config.publicUrl, logLevel: config.logLevel });
+
+  if (config.adminEmail && config.adminPassword) {
+    const admin = await ensureConfiguredAdmin(deps, config.adminEmail, config.adminPassword);
+    if (admin) app.log.info(`created admin ${admin.email} from PRODUCTOS_ADMIN_EMAIL`);
+  } else {
+    const token = await issueSetupToken(deps);
+    if (token) {
+      // Printed, not logged as JSON: this is the one thing a new user must see at first start.
+      process.stdout.write(`\n  productOS has no users yet. Create the first admin here (one-time link):\n  ${config.publicUrl}/setup?token=${token}\n\n`);
+    }
+  }
+
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`productOS is serving ${config.publicUrl} (database: ${store.dialect} ${store.location}); API docs at ${config.publicUrl}/docs\n`);
+  const close = async () => {
+    await app.close();
+    await store.close();
+  };
+  const stop = () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { close, url: config.publicUrl };
+}

@@ -1,0 +1,100 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Actor } from '../domain/authorization.ts';
+import { newId } from '../domain/ids.ts';
+import type { Store } from '../store/database.ts';
+import type { Database } from '../store/schema.ts';
+
+/** What every use-case needs, passed in rather than imported: the store and a clock tests can set. */
+export interface Deps {
+  store: Store;
+  clock: () => Date;
+  /** Called after a transaction commits, with the events it wrote (realtime, indexes, notifications). */
+  onCommitted?: (events: RecordedEvent[]) => void;
+}
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export interface RecordedEvent {
+  id: string;
+  at: string;
+  actorId: string | null;
+  itemType: string;
+  itemId: string;
+  action: 'create' | 'update' | 'delete';
+  changes: Record<string, { before: unknown; after: unknown }>;
+}
+
+export interface Tx {
+  db: Transaction<Database>;
+  now: string;
+  actor: Actor;
+  /** Appends to the history of an item, in the same transaction as the change itself. */
+  record(itemType: string, itemId: string, action: RecordedEvent['action'], changes: RecordedEvent['changes']): Promise<void>;
+}
+
+/**
+ * Runs a write in one transaction: either everything it did (including its history events) is
+ * stored, or nothing is.
+ */
+export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const events: RecordedEvent[] = [];
+  const now = deps.clock().toISOString();
+  const result = await deps.store.db.transaction().execute(async (trx) => {
+    const tx: Tx = {
+      db: trx,
+      now,
+      actor,
+      async record(itemType, itemId, action, changes) {
+        const event: RecordedEvent = { id: newId(), at: now, actorId: actor.userId, itemType, itemId, action, changes };
+        await trx
+          .insertInto('events')
+          .values({
+            id: event.id,
+            actor_id: actor.userId,
+            actor_name: actor.name,
+            at: now,
+            item_type: itemType,
+            item_id: itemId,
+            action,
+            changes_json: JSON.stringify(changes),
+          })
+          .execute();
+        events.push(event);
+      },
+    };
+    return work(tx);
+  });
+  if (events.length > 0) deps.onCommitted?.(events);
+  return result;
+}
+
+/** Field-by-field differences between two presented objects, for the history. */
+export function diff(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  ignore: readonly string[] = ['updatedAt', 'createdAt'],
+): RecordedEvent['changes'] {
+  const changes: RecordedEvent['changes'] = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const key of keys) {
+    if (ignore.includes(key)) continue;
+    const a = before?.[key] ?? null;
+    const b = after?.[key] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = { before: a, after: b };
+  }
+  return changes;
+}
+
+/** Counts come back as numbers from SQLite and strings from PostgreSQL: one place makes them numbers. */
+export function toCount(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string') return Number(value);
+  return 0;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,133 @@
+import { type Actor, authorize } from '../domain/authorization.ts';
+import { AppError, notFound } from '../domain/errors.ts';
+import type { Feedback, FeedbackListQuery, UpdateFeedbackInput } from '../domain/feedback.ts';
+import { assertTransition, FEEDBACK_TRANSITIONS, type FeedbackStatus } from '../domain/lifecycles.ts';
+import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
+import type { FeedbackTable } from '../store/schema.ts';
+import { type Db, type Deps, diff, inTransaction } from './context.ts';
+import { assertProductExists } from './products.ts';
+
+export function presentFeedbackRow(row: FeedbackTable, patternIds: string[]): Feedback {
+  return {
+    id: row.id,
+    text: row.text,
+    productId: row.product_id,
+    surface: row.surface,
+    source: { channel: row.channel, externalId: row.external_id, url: row.source_url },
+    contactId: row.contact_id,
+    receivedAt: row.received_at,
+    status: row.status as FeedbackStatus,
+    dismissReason: row.dismiss_reason,
+    patternIds,
+    duplicateOfId: row.duplicate_of_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The patterns each of the given feedback items is linked to. */
+export async function patternIdsFor(db: Db, feedbackIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (feedbackIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('pattern_feedback')
+    .select(['feedback_id', 'pattern_id'])
+    .where('feedback_id', 'in', feedbackIds)
+    .orderBy('pattern_id')
+    .execute();
+  for (const r of rows) map.set(r.feedback_id, [...(map.get(r.feedback_id) ?? []), r.pattern_id]);
+  return map;
+}
+
+export async function findFeedbackRow(db: Db, id: string): Promise<FeedbackTable> {
+  const row = await db.selectFrom('feedback').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('feedback', id);
+  return row;
+}
+
+export async function presentFeedback(db: Db, row: FeedbackTable): Promise<Feedback> {
+  return presentFeedbackRow(row, (await patternIdsFor(db, [row.id])).get(row.id) ?? []);
+}
+
+export async function getFeedback(deps: Deps, actor: Actor | null, id: string): Promise<Feedback> {
+  authorize(actor, 'loop:read');
+  const db = deps.store.db;
+  return presentFeedback(db, await findFeedbackRow(db, id));
+}
+
+/** Lists feedback newest-received first (the triage inbox order), with the filters of the API. */
+export async function listFeedback(deps: Deps, actor: Actor | null, query: FeedbackListQuery): Promise<Page<Feedback>> {
+  authorize(actor, 'loop:read');
+  const db = deps.store.db;
+  const limit = pageLimit(query.limit);
+  const after = decodeCursor(query.cursor);
+  let q = db.selectFrom('feedback').selectAll('feedback').orderBy('feedback.received_at', 'desc').orderBy('feedback.id', 'desc').limit(limit + 1);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([eb('feedback.received_at', '<', after.key), eb.and([eb('feedback.received_at', '=', after.key), eb('feedback.id', '<', after.id)])]),
+    );
+  }
+  if (query.status) q = q.where('feedback.status', '=', query.status);
+  if (query.productId) q = q.where('feedback.product_id', '=', query.productId);
+  if (query.contactId) q = q.where('feedback.contact_id', '=', query.contactId);
+  if (query.q) q = q.where('feedback.text', 'like', `%${query.q.replace(/[%_]/g, '')}%`);
+  if (query.patternId) {
+    const patternId = query.patternId;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('pattern_feedback').select('pattern_id').whereRef('pattern_feedback.feedback_id', '=', 'feedback.id').where('pattern_feedback.pattern_id', '=', patternId)),
+    );
+  }
+  const rows = await q.execute();
+  const links = await patternIdsFor(db, rows.map((r) => r.id));
+  return toPage(rows, limit, (r) => ({ key: r.received_at, id: r.id }), (r) => presentFeedbackRow(r, links.get(r.id) ?? []));
+}
+
+/**
+ * Triage: set product/surface, correct the text, dismiss with a reason or restore. `linked` is
+ * not set by hand: it follows from linking the item to a pattern.
+ */
+export async function updateFeedback(deps: Deps, actor: Actor | null, id: string, input: UpdateFeedbackInput): Promise<Feedback> {
+  authorize(actor, 'loop:write');
+  return inTransaction(deps, actor, async (tx) => {
+    const before = await findFeedbackRow(tx.db, id);
+    const links = (await patternIdsFor(tx.db, [id])).get(id) ?? [];
+    await assertProductExists(tx.db, input.productId);
+    const patch: Partial<FeedbackTable> = { updated_at: tx.now };
+    if (input.text !== undefined) patch.text = input.text;
+    if (input.productId !== undefined) patch.product_id = input.productId;
+    if (input.surface !== undefined) patch.surface = input.surface;
+    if (input.status !== undefined) {
+      const from = before.status as FeedbackStatus;
+      // Restoring an item that has links puts it back to linked, not new.
+      const to: FeedbackStatus = input.status === 'new' && links.length > 0 ? 'linked' : input.status;
+      if (to === 'linked' && links.length === 0) {
+        throw new AppError('invalid', 'status: link the item to a pattern instead of setting linked', { status: 'set by linking to a pattern' });
+      }
+      if (from !== to) assertTransition('feedback', FEEDBACK_TRANSITIONS, from, to);
+      if (to === 'dismissed' && !input.dismissReason) {
+        throw new AppError('invalid', 'dismissReason: say why (spam, not_actionable or duplicate)', { dismissReason: 'required when dismissing' });
+      }
+      patch.status = to;
+      patch.dismiss_reason = to === 'dismissed' ? (input.dismissReason ?? null) : null;
+    } else if (input.dismissReason !== undefined) {
+      if (before.status !== 'dismissed') {
+        throw new AppError('invalid', 'dismissReason: only a dismissed item has one', { dismissReason: 'send status: dismissed with it' });
+      }
+      patch.dismiss_reason = input.dismissReason;
+    }
+    await tx.db.updateTable('feedback').set(patch).where('id', '=', id).execute();
+    const after = presentFeedbackRow({ ...before, ...patch }, links);
+    await tx.record('feedback', id, 'update', diff(presentFeedbackRow(before, links), after));
+    return after;
+  });
+}
+
+export async function deleteFeedback(deps: Deps, actor: Actor | null, id: string): Promise<void> {
+  authorize(actor, 'loop:delete');
+  await inTransaction(deps, actor, async (tx) => {
+    const row = await findFeedbackRow(tx.db, id);
+    const links = (await patternIdsFor(tx.db, [id])).get(id) ?? [];
+    await tx.db.deleteFrom('feedback').where('id', '=', id).execute();
+    await tx.record('feedback', id, 'delete', diff(presentFeedbackRow(row, links), null));
+  });
+}
