@@ -51,3 +51,11 @@ export const contactSchema = z.object({
   updatedAt: z.string(),
 });
 export type Contact = z.infer<typeof contactSchema>;
+
+export const accountListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(500).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+export const contactListQuery = accountListQuery.extend({ accountId: idSchema.optional() });

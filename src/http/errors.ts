@@ -44,9 +44,12 @@ function addIssueFields(fields: FieldErrors, issue: ZodIssueLike, prefix: Proper
 function fieldsFromValidation(error: FastifyError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.validation ?? []) {
-    const params = issue.params as { issue?: ZodIssueLike } | undefined;
-    const fallback = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'body');
-    addIssueFields(fields, params?.issue ?? { message: issue.message }, [], fallback);
+    // fastify-type-provider-zod puts the zod issue's code in `keyword`, its path in `instancePath`
+    // and the rest (keys, union branches) in `params`.
+    const params = (issue.params ?? {}) as { keys?: string[]; errors?: ZodIssueLike[][] };
+    const path = issue.instancePath.split('/').filter(Boolean);
+    const zodIssue: ZodIssueLike = { code: issue.keyword, path, message: issue.message, keys: params.keys, errors: params.errors };
+    addIssueFields(fields, zodIssue, [], error.validationContext ?? 'body');
   }
   return fields;
 }

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { createAccountInput, accountSchema, contactSchema, createContactInput, updateAccountInput, updateContactInput } from '../../domain/account.ts';
-import { idSchema, listQuery } from '../../domain/common.ts';
-import { PRODUCT_STATUSES } from '../../domain/lifecycles.ts';
-import { createProductInput, productSchema, updateProductInput } from '../../domain/product.ts';
+import { accountListQuery, contactListQuery, createAccountInput, accountSchema, contactSchema, createContactInput, updateAccountInput, updateContactInput } from '../../domain/account.ts';
+import { createProductInput, productListQuery, productSchema, updateProductInput } from '../../domain/product.ts';
 import {
   createAccount,
   createContact,
@@ -27,7 +24,7 @@ export function registerProductRoutes(app: FastifyInstance, deps: Deps): void {
   let tags = ['products'];
 
   r.get('/api/v1/products', {
-    schema: { tags, summary: 'List products', querystring: listQuery.extend({ status: z.enum(PRODUCT_STATUSES).optional() }), response: { 200: pageOf(productSchema), ...errors() } },
+    schema: { tags, summary: 'List products', querystring: productListQuery, response: { 200: pageOf(productSchema), ...errors() } },
     handler: async (request) => listProducts(deps, request.actor, request.query),
   });
   r.post('/api/v1/products', {
@@ -52,7 +49,7 @@ export function registerProductRoutes(app: FastifyInstance, deps: Deps): void {
 
   tags = ['customers'];
   r.get('/api/v1/accounts', {
-    schema: { tags, summary: 'List accounts', querystring: listQuery.extend({ q: z.string().max(200).optional() }), response: { 200: pageOf(accountSchema), ...errors() } },
+    schema: { tags, summary: 'List accounts', querystring: accountListQuery, response: { 200: pageOf(accountSchema), ...errors() } },
     handler: async (request) => listAccounts(deps, request.actor, request.query),
   });
   r.post('/api/v1/accounts', {
@@ -76,7 +73,7 @@ export function registerProductRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   r.get('/api/v1/contacts', {
-    schema: { tags, summary: 'List contacts', querystring: listQuery.extend({ accountId: idSchema.optional(), q: z.string().max(200).optional() }), response: { 200: pageOf(contactSchema), ...errors() } },
+    schema: { tags, summary: 'List contacts', querystring: contactListQuery, response: { 200: pageOf(contactSchema), ...errors() } },
     handler: async (request) => listContacts(deps, request.actor, request.query),
   });
   r.post('/api/v1/contacts', {
