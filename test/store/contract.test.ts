@@ -55,15 +55,15 @@ for (const target of databaseTargets()) {
       const before = toCount((await store.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
       await assert.rejects(
         inTransaction(deps, SYSTEM_ACTOR, async (tx) => {
-          await tx.db.insertInto('products').values({ id: newId(), slug: 'ghost', name: 'Ghost', problem: 'p', users_json: '[]', boundary_in_json: '[]', boundary_out_json: '[]', status: 'active', created_at: tx.now, updated_at: tx.now }).execute();
-          await tx.record('product', 'ghost', 'create', {});
+          await tx.db.insertInto('accounts').values({ id: newId(), name: 'Ghost', arr: 1, currency: 'USD', segment: null, plan: null, created_at: tx.now, updated_at: tx.now }).execute();
+          await tx.record('account', 'ghost', 'create', {});
           throw new AppError('conflict', 'changed my mind');
         }),
         /changed my mind/,
       );
       const after = toCount((await store.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
       assert.equal(after, before);
-      assert.equal(await store.db.selectFrom('products').select('id').where('slug', '=', 'ghost').executeTakeFirst(), undefined);
+      assert.equal(await store.db.selectFrom('accounts').select('id').where('name', '=', 'Ghost').executeTakeFirst(), undefined);
     });
 
     test('a unique source id is stored once even when the same batch repeats it', async () => {
