@@ -8,9 +8,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   const fields: FieldErrors = {};
   for (const issue of result.error.issues) {
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) fields[path ? `${path}.${key}` : key] = 'unknown field';
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) fields[path ? `${path}.${key}` : key] = 'unknown field';
     else fields[path || 'input'] ??= issue.message;
   }
-  const summary = Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join('; ');
+  const summary = Object.entries(fields)
+    .map(([f, m]) => `${f}: ${m}`)
+    .join('; ');
   throw new AppError('invalid', `invalid input: ${summary}`, fields);
 }

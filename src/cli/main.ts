@@ -10,7 +10,13 @@ import { serveCommand } from './commands/serve.ts';
 import { tokenCommand, userCommand } from './commands/users.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, userCommand, tokenCommand, ...crudCommands];
+export const COMMANDS: CliCommand[] = [
+  serveCommand,
+  migrateCommand,
+  userCommand,
+  tokenCommand,
+  ...crudCommands,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -34,7 +40,11 @@ const processIo: CliIo = {
 };
 
 /** Runs one CLI invocation and returns its exit code. Tests call this with their own io and config. */
-export async function runCli(argv: string[], io: CliIo = processIo, configOverride?: Config): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+  configOverride?: Config,
+): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(overview());
@@ -75,7 +85,11 @@ export async function runCli(argv: string[], io: CliIo = processIo, configOverri
       return 2;
     }
     if (error instanceof AppError) {
-      const fields = error.fields ? `\n${Object.entries(error.fields).map(([f, m]) => `  ${f}: ${m}`).join('\n')}` : '';
+      const fields = error.fields
+        ? `\n${Object.entries(error.fields)
+            .map(([f, m]) => `  ${f}: ${m}`)
+            .join('\n')}`
+        : '';
       io.stderr(`productos ${name}: ${error.code}: ${error.message}${fields}\n`);
       return 1;
     }

@@ -9,7 +9,11 @@ export function printJson(io: CliIo, value: unknown): void {
 export function printTable(io: CliIo, rows: Array<Record<string, unknown>>, columns: string[]): void {
   const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   io.stdout(`${line(columns)}\n`);
   for (const r of cells) io.stdout(`${line(r)}\n`);
 }

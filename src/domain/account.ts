@@ -9,7 +9,14 @@ export const currencySchema = z
 
 export const createAccountInput = z.strictObject({
   name: text(LIMITS.name),
-  arr: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional().describe('annual recurring revenue, minor units'),
+  arr: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .nullable()
+    .optional()
+    .describe('annual recurring revenue, minor units'),
   currency: currencySchema.optional(),
   segment: text(LIMITS.name).nullable().optional(),
   plan: text(LIMITS.name).nullable().optional(),

@@ -30,12 +30,14 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new AppError('not_found', `${what} ${id} does not exist`);
+export const notFound = (what: string, id: string) =>
+  new AppError('not_found', `${what} ${id} does not exist`);
 export const invalidField = (field: string, message: string) =>
   new AppError('invalid', `${field}: ${message}`, { [field]: message });
 export const conflict = (message: string, fields?: FieldErrors, details?: Record<string, unknown>) =>
   new AppError('conflict', message, fields, details);
-export const forbidden = (message = 'you do not have permission to do that') => new AppError('forbidden', message);
+export const forbidden = (message = 'you do not have permission to do that') =>
+  new AppError('forbidden', message);
 
 /** An input field that points at an object which does not exist: the request is invalid, not the URL. */
 export const missingReference = (field: string, what: string, id: string) =>

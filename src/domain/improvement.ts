@@ -28,7 +28,13 @@ export const updateImprovementInput = z.strictObject({
   confidence: z.number().min(0).max(1).nullable().optional(),
   status: z.enum(IMPROVEMENT_STATUSES).optional(),
   links: z
-    .array(z.strictObject({ url: urlSchema, kind: z.enum(LINK_KINDS).optional(), state: z.enum(LINK_STATES).optional() }))
+    .array(
+      z.strictObject({
+        url: urlSchema,
+        kind: z.enum(LINK_KINDS).optional(),
+        state: z.enum(LINK_STATES).optional(),
+      }),
+    )
     .max(100)
     .optional()
     .describe('implementation links (pull requests, issues); replaces the list'),
@@ -60,7 +66,11 @@ export const improvementSchema = z.object({
       optionId: z.string().nullable(),
       rationale: z.string().nullable(),
       prediction: z
-        .object({ patternId: z.string().nullable(), expectedChangePct: z.number().nullable(), withinDays: z.number().nullable() })
+        .object({
+          patternId: z.string().nullable(),
+          expectedChangePct: z.number().nullable(),
+          withinDays: z.number().nullable(),
+        })
         .nullable(),
       decidedAt: z.string().nullable(),
       decidedBy: z.string().nullable(),

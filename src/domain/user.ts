@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, text } from './common.ts';
 import { ROLES } from './authorization.ts';
+import { LIMITS, text } from './common.ts';
 
 export const PASSWORD_MIN = 10;
 export const passwordSchema = z

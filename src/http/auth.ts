@@ -47,7 +47,10 @@ export function registerAuthentication(app: FastifyInstance, deps: Deps): void {
     if (cookie && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (!found.csrfToken || sent !== found.csrfToken) {
-        throw new AppError('forbidden', `cookie-authenticated writes must send the ${CSRF_HEADER} header from sign-in`);
+        throw new AppError(
+          'forbidden',
+          `cookie-authenticated writes must send the ${CSRF_HEADER} header from sign-in`,
+        );
       }
     }
     request.actor = found.actor;
@@ -57,8 +60,20 @@ export function registerAuthentication(app: FastifyInstance, deps: Deps): void {
 
 export function setSessionCookies(reply: FastifyReply, result: LoginResult, secure: boolean): void {
   const expires = new Date(result.expiresAt);
-  reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
-  reply.setCookie(CSRF_COOKIE, result.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires });
+  reply.setCookie(SESSION_COOKIE, result.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires,
+  });
+  reply.setCookie(CSRF_COOKIE, result.csrfToken, {
+    httpOnly: false,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires,
+  });
 }
 
 export function clearSessionCookies(reply: FastifyReply): void {

@@ -30,7 +30,10 @@ export function errors(...statuses: number[]): Record<number, z.ZodType> {
 }
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null at the end') });
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null at the end'),
+  });
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(100) });
 export const noContent = z.null().describe('done; no body');

@@ -41,7 +41,12 @@ export function pageLimit(limit: number | undefined): number {
 }
 
 /** Cuts a fetched `limit + 1` rows into a page and the cursor of the next one. */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => CursorPosition, present: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => CursorPosition,
+  present: (row: R) => T,
+): Page<T> {
   const hasMore = rows.length > limit;
   const slice = hasMore ? rows.slice(0, limit) : rows;
   const last = slice[slice.length - 1];

@@ -1,4 +1,11 @@
-import type { Account, Contact, CreateAccountInput, CreateContactInput, UpdateAccountInput, UpdateContactInput } from '../domain/account.ts';
+import type {
+  Account,
+  Contact,
+  CreateAccountInput,
+  CreateContactInput,
+  UpdateAccountInput,
+  UpdateContactInput,
+} from '../domain/account.ts';
 import { type Actor, authorize } from '../domain/authorization.ts';
 import type { ListQuery } from '../domain/common.ts';
 import { conflict, missingReference, notFound } from '../domain/errors.ts';
@@ -21,7 +28,14 @@ export function presentAccount(row: AccountsTable): Account {
 }
 
 export function presentContact(row: ContactsTable): Contact {
-  return { id: row.id, email: row.email, name: row.name, accountId: row.account_id, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    accountId: row.account_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 async function findAccountRow(db: Db, id: string): Promise<AccountsTable> {
@@ -37,7 +51,8 @@ async function findContactRow(db: Db, id: string): Promise<ContactsTable> {
 }
 
 const nameTaken = (name: string) => conflict(`an account named ${name} exists`, { name: 'already taken' });
-const emailTaken = (email: string) => conflict(`a contact with email ${email} exists`, { email: 'already taken' });
+const emailTaken = (email: string) =>
+  conflict(`a contact with email ${email} exists`, { email: 'already taken' });
 
 /** Inserts an account inside a running transaction (used by the feedback upsert as well). */
 export async function insertAccount(tx: Tx, input: CreateAccountInput): Promise<AccountsTable> {
@@ -61,7 +76,11 @@ export async function insertAccount(tx: Tx, input: CreateAccountInput): Promise<
   return row;
 }
 
-export async function createAccount(deps: Deps, actor: Actor | null, input: CreateAccountInput): Promise<Account> {
+export async function createAccount(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreateAccountInput,
+): Promise<Account> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => presentAccount(await insertAccount(tx, input)));
 }
@@ -71,18 +90,30 @@ export async function getAccount(deps: Deps, actor: Actor | null, id: string): P
   return presentAccount(await findAccountRow(deps.store.db, id));
 }
 
-export async function listAccounts(deps: Deps, actor: Actor | null, query: ListQuery & { q?: string }): Promise<Page<Account>> {
+export async function listAccounts(
+  deps: Deps,
+  actor: Actor | null,
+  query: ListQuery & { q?: string },
+): Promise<Page<Account>> {
   authorize(actor, 'loop:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = deps.store.db.selectFrom('accounts').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = deps.store.db
+    .selectFrom('accounts')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (after) q = q.where('id', '<', after.id);
   if (query.q) q = q.where('name', 'like', `%${query.q}%`);
   return toPage(await q.execute(), limit, (r) => ({ key: r.id, id: r.id }), presentAccount);
 }
 
 /** Applies account fields to an existing row inside a running transaction. */
-export async function patchAccount(tx: Tx, before: AccountsTable, input: UpdateAccountInput): Promise<AccountsTable> {
+export async function patchAccount(
+  tx: Tx,
+  before: AccountsTable,
+  input: UpdateAccountInput,
+): Promise<AccountsTable> {
   const patch: Partial<AccountsTable> = { updated_at: tx.now };
   if (input.name !== undefined) patch.name = input.name;
   if (input.arr !== undefined) patch.arr = input.arr;
@@ -101,9 +132,16 @@ export async function patchAccount(tx: Tx, before: AccountsTable, input: UpdateA
   return after;
 }
 
-export async function updateAccount(deps: Deps, actor: Actor | null, id: string, input: UpdateAccountInput): Promise<Account> {
+export async function updateAccount(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: UpdateAccountInput,
+): Promise<Account> {
   authorize(actor, 'loop:write');
-  return inTransaction(deps, actor, async (tx) => presentAccount(await patchAccount(tx, await findAccountRow(tx.db, id), input)));
+  return inTransaction(deps, actor, async (tx) =>
+    presentAccount(await patchAccount(tx, await findAccountRow(tx.db, id), input)),
+  );
 }
 
 export async function deleteAccount(deps: Deps, actor: Actor | null, id: string): Promise<void> {
@@ -142,7 +180,11 @@ export async function insertContact(tx: Tx, input: CreateContactInput): Promise<
   return row;
 }
 
-export async function createContact(deps: Deps, actor: Actor | null, input: CreateContactInput): Promise<Contact> {
+export async function createContact(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreateContactInput,
+): Promise<Contact> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => presentContact(await insertContact(tx, input)));
 }
@@ -152,18 +194,32 @@ export async function getContact(deps: Deps, actor: Actor | null, id: string): P
   return presentContact(await findContactRow(deps.store.db, id));
 }
 
-export async function listContacts(deps: Deps, actor: Actor | null, query: ListQuery & { accountId?: string; q?: string }): Promise<Page<Contact>> {
+export async function listContacts(
+  deps: Deps,
+  actor: Actor | null,
+  query: ListQuery & { accountId?: string; q?: string },
+): Promise<Page<Contact>> {
   authorize(actor, 'loop:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = deps.store.db.selectFrom('contacts').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = deps.store.db
+    .selectFrom('contacts')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (after) q = q.where('id', '<', after.id);
   if (query.accountId) q = q.where('account_id', '=', query.accountId);
-  if (query.q) q = q.where((eb) => eb.or([eb('email', 'like', `%${query.q}%`), eb('name', 'like', `%${query.q}%`)]));
+  if (query.q)
+    q = q.where((eb) => eb.or([eb('email', 'like', `%${query.q}%`), eb('name', 'like', `%${query.q}%`)]));
   return toPage(await q.execute(), limit, (r) => ({ key: r.id, id: r.id }), presentContact);
 }
 
-export async function updateContact(deps: Deps, actor: Actor | null, id: string, input: UpdateContactInput): Promise<Contact> {
+export async function updateContact(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: UpdateContactInput,
+): Promise<Contact> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const before = await findContactRow(tx.db, id);

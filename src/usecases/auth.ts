@@ -56,11 +56,26 @@ export async function login(deps: Deps, input: LoginInput, ip: string): Promise<
   const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
   const db = deps.store.db;
   const [byEmail, byIp] = await Promise.all([
-    db.selectFrom('login_attempts').select((eb) => eb.fn.countAll().as('n')).where('email', '=', input.email).where('succeeded', '=', 0).where('at', '>', since).executeTakeFirst(),
-    db.selectFrom('login_attempts').select((eb) => eb.fn.countAll().as('n')).where('ip', '=', ip).where('succeeded', '=', 0).where('at', '>', since).executeTakeFirst(),
+    db
+      .selectFrom('login_attempts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('email', '=', input.email)
+      .where('succeeded', '=', 0)
+      .where('at', '>', since)
+      .executeTakeFirst(),
+    db
+      .selectFrom('login_attempts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('ip', '=', ip)
+      .where('succeeded', '=', 0)
+      .where('at', '>', since)
+      .executeTakeFirst(),
   ]);
   if (toCount(byEmail?.n) >= LOGIN_MAX_FAILURES_PER_EMAIL || toCount(byIp?.n) >= LOGIN_MAX_FAILURES_PER_IP) {
-    throw new AppError('rate_limited', `too many failed sign-ins; try again in ${LOGIN_WINDOW_MINUTES} minutes`);
+    throw new AppError(
+      'rate_limited',
+      `too many failed sign-ins; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
+    );
   }
   const row = await userByEmail(db, input.email);
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
@@ -144,7 +159,11 @@ export async function authenticate(deps: Deps, token: string): Promise<Authentic
   if (row.expires_at !== null && row.expires_at <= now.toISOString()) return null;
   // Touch last use at most once a minute, so reads do not turn into writes.
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await deps.store.db.updateTable('tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.token_id).execute();
+    await deps.store.db
+      .updateTable('tokens')
+      .set({ last_used_at: now.toISOString() })
+      .where('id', '=', row.token_id)
+      .execute();
   }
   const user = presentUser(row);
   return {
@@ -157,7 +176,11 @@ export async function authenticate(deps: Deps, token: string): Promise<Authentic
 }
 
 /** Creates an API token (shown once). Admins may create one for another user. */
-export async function createToken(deps: Deps, actor: Actor | null, input: CreateTokenInput): Promise<{ id: string; token: string; item: Token }> {
+export async function createToken(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreateTokenInput,
+): Promise<{ id: string; token: string; item: Token }> {
   authorize(actor, 'tokens:own');
   const userId = input.userId ?? actor.userId;
   if (!userId) throw new AppError('invalid', 'name the user the token is for', { userId: 'required here' });
@@ -174,17 +197,25 @@ export async function createToken(deps: Deps, actor: Actor | null, input: Create
       csrf_token: null,
       created_at: tx.now,
       last_used_at: null,
-      expires_at: input.expiresInDays ? new Date(Date.parse(tx.now) + input.expiresInDays * 86_400_000).toISOString() : null,
+      expires_at: input.expiresInDays
+        ? new Date(Date.parse(tx.now) + input.expiresInDays * 86_400_000).toISOString()
+        : null,
       revoked_at: null,
     };
     await tx.db.insertInto('tokens').values(row).execute();
-    await tx.record('user', userId, 'update', { tokens: { before: null, after: `created token ${row.id} (${row.name})` } });
+    await tx.record('user', userId, 'update', {
+      tokens: { before: null, after: `created token ${row.id} (${row.name})` },
+    });
     return { id: row.id, token, item: presentToken(row) };
   });
 }
 
 /** Lists API tokens: one's own, or (admins) everybody's or one user's. */
-export async function listTokens(deps: Deps, actor: Actor | null, query: { userId?: string }): Promise<Token[]> {
+export async function listTokens(
+  deps: Deps,
+  actor: Actor | null,
+  query: { userId?: string },
+): Promise<Token[]> {
   authorize(actor, 'tokens:own');
   let q = deps.store.db.selectFrom('tokens').selectAll().where('kind', '=', 'api').orderBy('id', 'desc');
   if (can(actor, 'tokens:manage-others')) {
@@ -200,10 +231,13 @@ export async function revokeToken(deps: Deps, actor: Actor | null, id: string): 
   return inTransaction(deps, actor, async (tx) => {
     const row = await tx.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('token', id);
-    if (row.user_id !== actor.userId && !can(actor, 'tokens:manage-others')) throw forbidden('that token belongs to someone else');
+    if (row.user_id !== actor.userId && !can(actor, 'tokens:manage-others'))
+      throw forbidden('that token belongs to someone else');
     const revokedAt = row.revoked_at ?? tx.now;
     await tx.db.updateTable('tokens').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
-    await tx.record('user', row.user_id, 'update', { tokens: { before: null, after: `revoked token ${row.id} (${row.name})` } });
+    await tx.record('user', row.user_id, 'update', {
+      tokens: { before: null, after: `revoked token ${row.id} (${row.name})` },
+    });
     return presentToken({ ...row, revoked_at: revokedAt });
   });
 }
@@ -216,8 +250,20 @@ export async function issueSetupToken(deps: Deps): Promise<string | null> {
   if ((await countUsers(deps)) > 0) return null;
   const token = newSecret('setup');
   await deps.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('setup_tokens').set({ used_at: deps.clock().toISOString() }).where('used_at', 'is', null).execute();
-    await trx.insertInto('setup_tokens').values({ id: newId(), token_hash: hashToken(token), created_at: deps.clock().toISOString(), used_at: null }).execute();
+    await trx
+      .updateTable('setup_tokens')
+      .set({ used_at: deps.clock().toISOString() })
+      .where('used_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('setup_tokens')
+      .values({
+        id: newId(),
+        token_hash: hashToken(token),
+        created_at: deps.clock().toISOString(),
+        used_at: null,
+      })
+      .execute();
   });
   return token;
 }
@@ -226,8 +272,15 @@ export async function issueSetupToken(deps: Deps): Promise<string | null> {
 export async function completeSetup(deps: Deps, input: SetupInput): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   return inTransaction(deps, SYSTEM_FOR_LOGIN, async (tx) => {
-    const setup = await tx.db.selectFrom('setup_tokens').selectAll().where('token_hash', '=', hashToken(input.token)).executeTakeFirst();
-    const users = await tx.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const setup = await tx.db
+      .selectFrom('setup_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashToken(input.token))
+      .executeTakeFirst();
+    const users = await tx.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     if (!setup || setup.used_at !== null || toCount(users?.n) > 0) {
       throw new AppError('forbidden', 'this setup link was used already or is not valid');
     }
@@ -235,23 +288,51 @@ export async function completeSetup(deps: Deps, input: SetupInput): Promise<User
     const id = newId();
     await tx.db
       .insertInto('users')
-      .values({ id, email: input.email, name: input.name, role: 'admin', password_hash: passwordHash, created_at: tx.now, updated_at: tx.now, disabled_at: null })
+      .values({
+        id,
+        email: input.email,
+        name: input.name,
+        role: 'admin',
+        password_hash: passwordHash,
+        created_at: tx.now,
+        updated_at: tx.now,
+        disabled_at: null,
+      })
       .execute();
     const user = await findUserRow(tx.db, id);
-    await tx.record('user', id, 'create', { email: { before: null, after: input.email }, role: { before: null, after: 'admin' } });
+    await tx.record('user', id, 'create', {
+      email: { before: null, after: input.email },
+      role: { before: null, after: 'admin' },
+    });
     return presentUser(user);
   });
 }
 
 /** Creates the configured admin on a database without users (PRODUCTOS_ADMIN_EMAIL/PASSWORD). */
-export async function ensureConfiguredAdmin(deps: Deps, email: string, password: string): Promise<User | null> {
+export async function ensureConfiguredAdmin(
+  deps: Deps,
+  email: string,
+  password: string,
+): Promise<User | null> {
   if ((await countUsers(deps)) > 0) return null;
   const passwordHash = await hashPassword(password);
   return inTransaction(deps, SYSTEM_FOR_LOGIN, async (tx) => {
     const id = newId();
-    const row = { id, email: email.trim().toLowerCase(), name: 'Admin', role: 'admin', password_hash: passwordHash, created_at: tx.now, updated_at: tx.now, disabled_at: null };
+    const row = {
+      id,
+      email: email.trim().toLowerCase(),
+      name: 'Admin',
+      role: 'admin',
+      password_hash: passwordHash,
+      created_at: tx.now,
+      updated_at: tx.now,
+      disabled_at: null,
+    };
     await tx.db.insertInto('users').values(row).execute();
-    await tx.record('user', id, 'create', { email: { before: null, after: row.email }, role: { before: null, after: 'admin' } });
+    await tx.record('user', id, 'create', {
+      email: { before: null, after: row.email },
+      role: { before: null, after: 'admin' },
+    });
     return presentUser(row);
   });
 }

@@ -1,5 +1,12 @@
 import { type Actor, authorize, can } from '../domain/authorization.ts';
-import { type Comment, type CreateCommentInput, type HistoryEvent, ITEM_COLLECTIONS, type ItemCollection, mentionsIn } from '../domain/comment.ts';
+import {
+  type Comment,
+  type CreateCommentInput,
+  type HistoryEvent,
+  ITEM_COLLECTIONS,
+  type ItemCollection,
+  mentionsIn,
+} from '../domain/comment.ts';
 import type { ListQuery } from '../domain/common.ts';
 import { forbidden, notFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -42,7 +49,13 @@ async function assertItemExists(db: Db, collection: ItemCollection, id: string):
   if (!row) throw notFound(ITEM_COLLECTIONS[collection], id);
 }
 
-export async function createComment(deps: Deps, actor: Actor | null, collection: ItemCollection, itemId: string, input: CreateCommentInput): Promise<Comment> {
+export async function createComment(
+  deps: Deps,
+  actor: Actor | null,
+  collection: ItemCollection,
+  itemId: string,
+  input: CreateCommentInput,
+): Promise<Comment> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     await assertItemExists(tx.db, collection, itemId);
@@ -56,12 +69,21 @@ export async function createComment(deps: Deps, actor: Actor | null, collection:
       updated_at: tx.now,
     };
     await tx.db.insertInto('comments').values(row).execute();
-    await tx.record('comment', row.id, 'create', { itemId: { before: null, after: itemId }, body: { before: null, after: row.body } });
+    await tx.record('comment', row.id, 'create', {
+      itemId: { before: null, after: itemId },
+      body: { before: null, after: row.body },
+    });
     return presentComment(row);
   });
 }
 
-export async function listComments(deps: Deps, actor: Actor | null, collection: ItemCollection, itemId: string, query: ListQuery): Promise<Page<Comment>> {
+export async function listComments(
+  deps: Deps,
+  actor: Actor | null,
+  collection: ItemCollection,
+  itemId: string,
+  query: ListQuery,
+): Promise<Page<Comment>> {
   authorize(actor, 'loop:read');
   await assertItemExists(deps.store.db, collection, itemId);
   const limit = pageLimit(query.limit);
@@ -80,16 +102,26 @@ export async function listComments(deps: Deps, actor: Actor | null, collection: 
 async function findOwnComment(db: Db, actor: Actor, id: string): Promise<CommentsTable> {
   const row = await db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('comment', id);
-  if (row.author_id !== actor.userId && !can(actor, 'users:manage')) throw forbidden('only its author or an admin can change a comment');
+  if (row.author_id !== actor.userId && !can(actor, 'users:manage'))
+    throw forbidden('only its author or an admin can change a comment');
   return row;
 }
 
-export async function updateComment(deps: Deps, actor: Actor | null, id: string, input: CreateCommentInput): Promise<Comment> {
+export async function updateComment(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: CreateCommentInput,
+): Promise<Comment> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const before = await findOwnComment(tx.db, actor, id);
     const after = { ...before, body: input.body, updated_at: tx.now };
-    await tx.db.updateTable('comments').set({ body: after.body, updated_at: tx.now }).where('id', '=', id).execute();
+    await tx.db
+      .updateTable('comments')
+      .set({ body: after.body, updated_at: tx.now })
+      .where('id', '=', id)
+      .execute();
     await tx.record('comment', id, 'update', diff({ body: before.body }, { body: after.body }));
     return presentComment(after);
   });
@@ -108,7 +140,13 @@ export async function deleteComment(deps: Deps, actor: Actor | null, id: string)
  * The history of one item, oldest first. It stays readable after the item is deleted, so nothing
  * about what happened is lost.
  */
-export async function getHistory(deps: Deps, actor: Actor | null, collection: ItemCollection, itemId: string, query: ListQuery): Promise<Page<HistoryEvent>> {
+export async function getHistory(
+  deps: Deps,
+  actor: Actor | null,
+  collection: ItemCollection,
+  itemId: string,
+  query: ListQuery,
+): Promise<Page<HistoryEvent>> {
   authorize(actor, 'loop:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);

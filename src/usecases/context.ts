@@ -29,7 +29,12 @@ export interface Tx {
   now: string;
   actor: Actor;
   /** Appends to the history of an item, in the same transaction as the change itself. */
-  record(itemType: string, itemId: string, action: RecordedEvent['action'], changes: RecordedEvent['changes']): Promise<void>;
+  record(
+    itemType: string,
+    itemId: string,
+    action: RecordedEvent['action'],
+    changes: RecordedEvent['changes'],
+  ): Promise<void>;
 }
 
 /**
@@ -45,7 +50,15 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
       now,
       actor,
       async record(itemType, itemId, action, changes) {
-        const event: RecordedEvent = { id: newId(), at: now, actorId: actor.userId, itemType, itemId, action, changes };
+        const event: RecordedEvent = {
+          id: newId(),
+          at: now,
+          actorId: actor.userId,
+          itemType,
+          itemId,
+          action,
+          changes,
+        };
         await trx
           .insertInto('events')
           .values({

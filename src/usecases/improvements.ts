@@ -38,7 +38,11 @@ export function presentImprovement(row: ImprovementsTable, related: Related): Im
           rationale: row.decision_rationale,
           prediction:
             row.prediction_pattern_id !== null
-              ? { patternId: row.prediction_pattern_id, expectedChangePct: row.prediction_change_pct, withinDays: row.prediction_within_days }
+              ? {
+                  patternId: row.prediction_pattern_id,
+                  expectedChangePct: row.prediction_change_pct,
+                  withinDays: row.prediction_within_days,
+                }
               : null,
           decidedAt: row.decided_at,
           decidedBy: row.decided_by,
@@ -52,9 +56,19 @@ export function presentImprovement(row: ImprovementsTable, related: Related): Im
 async function relatedFor(db: Db, ids: string[]): Promise<Map<string, Related>> {
   const map = new Map<string, Related>(ids.map((id) => [id, { patternIds: [], links: [] }]));
   if (ids.length === 0) return map;
-  const patterns = await db.selectFrom('improvement_patterns').selectAll().where('improvement_id', 'in', ids).orderBy('pattern_id').execute();
+  const patterns = await db
+    .selectFrom('improvement_patterns')
+    .selectAll()
+    .where('improvement_id', 'in', ids)
+    .orderBy('pattern_id')
+    .execute();
   for (const p of patterns) map.get(p.improvement_id)?.patternIds.push(p.pattern_id);
-  const links = await db.selectFrom('implementation_links').selectAll().where('improvement_id', 'in', ids).orderBy('id').execute();
+  const links = await db
+    .selectFrom('implementation_links')
+    .selectAll()
+    .where('improvement_id', 'in', ids)
+    .orderBy('id')
+    .execute();
   for (const l of links) map.get(l.improvement_id)?.links.push(l);
   return map;
 }
@@ -73,18 +87,34 @@ export async function presentImprovementById(db: Db, id: string): Promise<Improv
 async function setPatterns(tx: Tx, improvementId: string, patternIds: string[]): Promise<void> {
   const unique = [...new Set(patternIds)];
   if (unique.length > 0) {
-    const found = new Set((await tx.db.selectFrom('patterns').select('id').where('id', 'in', unique).execute()).map((r) => r.id));
+    const found = new Set(
+      (await tx.db.selectFrom('patterns').select('id').where('id', 'in', unique).execute()).map((r) => r.id),
+    );
     const missing = unique.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new AppError('invalid', `patternIds: no pattern with id ${missing[0]}`, { patternIds: `no pattern with id ${missing[0]}` });
+    if (missing.length > 0)
+      throw new AppError('invalid', `patternIds: no pattern with id ${missing[0]}`, {
+        patternIds: `no pattern with id ${missing[0]}`,
+      });
   }
   await tx.db.deleteFrom('improvement_patterns').where('improvement_id', '=', improvementId).execute();
   if (unique.length > 0) {
-    await tx.db.insertInto('improvement_patterns').values(unique.map((patternId) => ({ improvement_id: improvementId, pattern_id: patternId }))).execute();
+    await tx.db
+      .insertInto('improvement_patterns')
+      .values(unique.map((patternId) => ({ improvement_id: improvementId, pattern_id: patternId })))
+      .execute();
   }
 }
 
-async function setLinks(tx: Tx, improvementId: string, links: NonNullable<UpdateImprovementInput['links']>): Promise<void> {
-  const current = await tx.db.selectFrom('implementation_links').selectAll().where('improvement_id', '=', improvementId).execute();
+async function setLinks(
+  tx: Tx,
+  improvementId: string,
+  links: NonNullable<UpdateImprovementInput['links']>,
+): Promise<void> {
+  const current = await tx.db
+    .selectFrom('implementation_links')
+    .selectAll()
+    .where('improvement_id', '=', improvementId)
+    .execute();
   const wanted = new Map(links.map((l) => [l.url, l]));
   const gone = current.filter((c) => !wanted.has(c.url)).map((c) => c.id);
   if (gone.length > 0) await tx.db.deleteFrom('implementation_links').where('id', 'in', gone).execute();
@@ -92,18 +122,34 @@ async function setLinks(tx: Tx, improvementId: string, links: NonNullable<Update
     const existing = current.find((c) => c.url === link.url);
     if (existing) {
       if (link.state && link.state !== existing.state) {
-        await tx.db.updateTable('implementation_links').set({ state: link.state, updated_at: tx.now }).where('id', '=', existing.id).execute();
+        await tx.db
+          .updateTable('implementation_links')
+          .set({ state: link.state, updated_at: tx.now })
+          .where('id', '=', existing.id)
+          .execute();
       }
       continue;
     }
     await tx.db
       .insertInto('implementation_links')
-      .values({ id: newId(), improvement_id: improvementId, url: link.url, kind: link.kind ?? linkKindOf(link.url), state: link.state ?? 'open', created_at: tx.now, updated_at: tx.now })
+      .values({
+        id: newId(),
+        improvement_id: improvementId,
+        url: link.url,
+        kind: link.kind ?? linkKindOf(link.url),
+        state: link.state ?? 'open',
+        created_at: tx.now,
+        updated_at: tx.now,
+      })
       .execute();
   }
 }
 
-export async function createImprovement(deps: Deps, actor: Actor | null, input: CreateImprovementInput): Promise<Improvement> {
+export async function createImprovement(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreateImprovementInput,
+): Promise<Improvement> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     await assertProductExists(tx.db, input.productId);
@@ -139,33 +185,66 @@ export async function getImprovement(deps: Deps, actor: Actor | null, id: string
   return presentImprovementById(deps.store.db, id);
 }
 
-export async function listImprovements(deps: Deps, actor: Actor | null, query: ImprovementListQuery): Promise<Page<Improvement>> {
+export async function listImprovements(
+  deps: Deps,
+  actor: Actor | null,
+  query: ImprovementListQuery,
+): Promise<Page<Improvement>> {
   authorize(actor, 'loop:read');
   const db = deps.store.db;
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = db.selectFrom('improvements').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = db
+    .selectFrom('improvements')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (after) q = q.where('id', '<', after.id);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.productId) q = q.where('product_id', '=', query.productId);
   if (query.patternId) {
     const patternId = query.patternId;
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('improvement_patterns').select('pattern_id').whereRef('improvement_patterns.improvement_id', '=', 'improvements.id').where('improvement_patterns.pattern_id', '=', patternId)),
+      eb.exists(
+        eb
+          .selectFrom('improvement_patterns')
+          .select('pattern_id')
+          .whereRef('improvement_patterns.improvement_id', '=', 'improvements.id')
+          .where('improvement_patterns.pattern_id', '=', patternId),
+      ),
     );
   }
   const rows = await q.execute();
-  const related = await relatedFor(db, rows.map((r) => r.id));
-  return toPage(rows, limit, (r) => ({ key: r.id, id: r.id }), (r) => presentImprovement(r, related.get(r.id) as Related));
+  const related = await relatedFor(
+    db,
+    rows.map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => ({ key: r.id, id: r.id }),
+    (r) => presentImprovement(r, related.get(r.id) as Related),
+  );
 }
 
-export async function updateImprovement(deps: Deps, actor: Actor | null, id: string, input: UpdateImprovementInput): Promise<Improvement> {
+export async function updateImprovement(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: UpdateImprovementInput,
+): Promise<Improvement> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const beforeRow = await findImprovementRow(tx.db, id);
     const before = await presentImprovementById(tx.db, id);
     await assertProductExists(tx.db, input.productId);
-    if (input.status) assertTransition('improvement', IMPROVEMENT_TRANSITIONS, beforeRow.status as ImprovementStatus, input.status);
+    if (input.status)
+      assertTransition(
+        'improvement',
+        IMPROVEMENT_TRANSITIONS,
+        beforeRow.status as ImprovementStatus,
+        input.status,
+      );
     const patch: Partial<ImprovementsTable> = { updated_at: tx.now };
     if (input.title !== undefined) patch.title = input.title;
     if (input.proposal !== undefined) patch.proposal = input.proposal;

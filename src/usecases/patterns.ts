@@ -5,7 +5,7 @@ import { assertTransition, PATTERN_TRANSITIONS, type PatternStatus } from '../do
 import type { CreatePatternInput, Pattern, PatternListQuery, UpdatePatternInput } from '../domain/pattern.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { PatternsTable } from '../store/schema.ts';
-import { type Db, type Deps, diff, inTransaction, toCount, type Tx } from './context.ts';
+import { type Db, type Deps, diff, inTransaction, type Tx, toCount } from './context.ts';
 import { assertProductExists } from './products.ts';
 
 export function presentPattern(row: PatternsTable, feedbackCount: number): Pattern {
@@ -51,36 +51,66 @@ async function present(db: Db, row: PatternsTable): Promise<Pattern> {
  */
 export async function addLinks(tx: Tx, patternId: string, feedbackIds: string[]): Promise<number> {
   const unique = [...new Set(feedbackIds)];
-  const found = await tx.db.selectFrom('feedback').select(['id', 'status']).where('id', 'in', unique).execute();
+  const found = await tx.db
+    .selectFrom('feedback')
+    .select(['id', 'status'])
+    .where('id', 'in', unique)
+    .execute();
   const missing = unique.filter((id) => !found.some((f) => f.id === id));
   if (missing.length > 0) {
-    throw new AppError('invalid', `feedbackIds: ${missing.length} unknown id(s): ${missing.slice(0, 5).join(', ')}`, {
-      feedbackIds: `no feedback with id ${missing[0]}`,
-    });
+    throw new AppError(
+      'invalid',
+      `feedbackIds: ${missing.length} unknown id(s): ${missing.slice(0, 5).join(', ')}`,
+      {
+        feedbackIds: `no feedback with id ${missing[0]}`,
+      },
+    );
   }
   const existing = new Set(
-    (await tx.db.selectFrom('pattern_feedback').select('feedback_id').where('pattern_id', '=', patternId).where('feedback_id', 'in', unique).execute()).map(
-      (r) => r.feedback_id,
-    ),
+    (
+      await tx.db
+        .selectFrom('pattern_feedback')
+        .select('feedback_id')
+        .where('pattern_id', '=', patternId)
+        .where('feedback_id', 'in', unique)
+        .execute()
+    ).map((r) => r.feedback_id),
   );
   const fresh = unique.filter((id) => !existing.has(id));
   if (fresh.length === 0) return 0;
   await tx.db
     .insertInto('pattern_feedback')
-    .values(fresh.map((feedbackId) => ({ pattern_id: patternId, feedback_id: feedbackId, linked_by: tx.actor.userId, linked_at: tx.now })))
+    .values(
+      fresh.map((feedbackId) => ({
+        pattern_id: patternId,
+        feedback_id: feedbackId,
+        linked_by: tx.actor.userId,
+        linked_at: tx.now,
+      })),
+    )
     .execute();
   const toLink = found.filter((f) => fresh.includes(f.id) && f.status === 'new').map((f) => f.id);
   if (toLink.length > 0) {
-    await tx.db.updateTable('feedback').set({ status: 'linked', updated_at: tx.now }).where('id', 'in', toLink).execute();
+    await tx.db
+      .updateTable('feedback')
+      .set({ status: 'linked', updated_at: tx.now })
+      .where('id', 'in', toLink)
+      .execute();
   }
   for (const id of fresh) {
     await tx.record('feedback', id, 'update', { patternIds: { before: null, after: `+${patternId}` } });
   }
-  await tx.record('pattern', patternId, 'update', { feedback: { before: null, after: `+${fresh.length} linked` } });
+  await tx.record('pattern', patternId, 'update', {
+    feedback: { before: null, after: `+${fresh.length} linked` },
+  });
   return fresh.length;
 }
 
-export async function createPattern(deps: Deps, actor: Actor | null, input: CreatePatternInput): Promise<Pattern> {
+export async function createPattern(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreatePatternInput,
+): Promise<Pattern> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     await assertProductExists(tx.db, input.productId);
@@ -106,27 +136,49 @@ export async function getPattern(deps: Deps, actor: Actor | null, id: string): P
   return present(deps.store.db, await findPatternRow(deps.store.db, id));
 }
 
-export async function listPatterns(deps: Deps, actor: Actor | null, query: PatternListQuery): Promise<Page<Pattern>> {
+export async function listPatterns(
+  deps: Deps,
+  actor: Actor | null,
+  query: PatternListQuery,
+): Promise<Page<Pattern>> {
   authorize(actor, 'loop:read');
   const db = deps.store.db;
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = db.selectFrom('patterns').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = db
+    .selectFrom('patterns')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (after) q = q.where('id', '<', after.id);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.productId) q = q.where('product_id', '=', query.productId);
   if (query.q) q = q.where('title', 'like', `%${query.q.replace(/[%_]/g, '')}%`);
   const rows = await q.execute();
-  const counts = await feedbackCounts(db, rows.map((r) => r.id));
-  return toPage(rows, limit, (r) => ({ key: r.id, id: r.id }), (r) => presentPattern(r, counts.get(r.id) ?? 0));
+  const counts = await feedbackCounts(
+    db,
+    rows.map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => ({ key: r.id, id: r.id }),
+    (r) => presentPattern(r, counts.get(r.id) ?? 0),
+  );
 }
 
-export async function updatePattern(deps: Deps, actor: Actor | null, id: string, input: UpdatePatternInput): Promise<Pattern> {
+export async function updatePattern(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: UpdatePatternInput,
+): Promise<Pattern> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const before = await findPatternRow(tx.db, id);
     await assertProductExists(tx.db, input.productId);
-    if (input.status) assertTransition('pattern', PATTERN_TRANSITIONS, before.status as PatternStatus, input.status);
+    if (input.status)
+      assertTransition('pattern', PATTERN_TRANSITIONS, before.status as PatternStatus, input.status);
     const patch: Partial<PatternsTable> = { updated_at: tx.now };
     if (input.title !== undefined) patch.title = input.title;
     if (input.description !== undefined) patch.description = input.description;
@@ -144,11 +196,22 @@ export async function updatePattern(deps: Deps, actor: Actor | null, id: string,
 async function returnUnlinkedToInbox(tx: Tx, feedbackIds: string[]): Promise<void> {
   if (feedbackIds.length === 0) return;
   const stillLinked = new Set(
-    (await tx.db.selectFrom('pattern_feedback').select('feedback_id').where('feedback_id', 'in', feedbackIds).execute()).map((r) => r.feedback_id),
+    (
+      await tx.db
+        .selectFrom('pattern_feedback')
+        .select('feedback_id')
+        .where('feedback_id', 'in', feedbackIds)
+        .execute()
+    ).map((r) => r.feedback_id),
   );
   const orphans = feedbackIds.filter((id) => !stillLinked.has(id));
   if (orphans.length > 0) {
-    await tx.db.updateTable('feedback').set({ status: 'new', updated_at: tx.now }).where('id', 'in', orphans).where('status', '=', 'linked').execute();
+    await tx.db
+      .updateTable('feedback')
+      .set({ status: 'new', updated_at: tx.now })
+      .where('id', 'in', orphans)
+      .where('status', '=', 'linked')
+      .execute();
   }
 }
 
@@ -156,14 +219,21 @@ export async function deletePattern(deps: Deps, actor: Actor | null, id: string)
   authorize(actor, 'loop:delete');
   await inTransaction(deps, actor, async (tx) => {
     const row = await findPatternRow(tx.db, id);
-    const linked = (await tx.db.selectFrom('pattern_feedback').select('feedback_id').where('pattern_id', '=', id).execute()).map((r) => r.feedback_id);
+    const linked = (
+      await tx.db.selectFrom('pattern_feedback').select('feedback_id').where('pattern_id', '=', id).execute()
+    ).map((r) => r.feedback_id);
     await tx.db.deleteFrom('patterns').where('id', '=', id).execute();
     await returnUnlinkedToInbox(tx, linked);
     await tx.record('pattern', id, 'delete', diff(presentPattern(row, linked.length), null));
   });
 }
 
-export async function linkFeedback(deps: Deps, actor: Actor | null, patternId: string, feedbackIds: string[]): Promise<Pattern & { added: number }> {
+export async function linkFeedback(
+  deps: Deps,
+  actor: Actor | null,
+  patternId: string,
+  feedbackIds: string[],
+): Promise<Pattern & { added: number }> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const row = await findPatternRow(tx.db, patternId);
@@ -172,14 +242,25 @@ export async function linkFeedback(deps: Deps, actor: Actor | null, patternId: s
   });
 }
 
-export async function unlinkFeedback(deps: Deps, actor: Actor | null, patternId: string, feedbackId: string): Promise<Pattern> {
+export async function unlinkFeedback(
+  deps: Deps,
+  actor: Actor | null,
+  patternId: string,
+  feedbackId: string,
+): Promise<Pattern> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const row = await findPatternRow(tx.db, patternId);
-    const result = await tx.db.deleteFrom('pattern_feedback').where('pattern_id', '=', patternId).where('feedback_id', '=', feedbackId).executeTakeFirst();
+    const result = await tx.db
+      .deleteFrom('pattern_feedback')
+      .where('pattern_id', '=', patternId)
+      .where('feedback_id', '=', feedbackId)
+      .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound('link to feedback', feedbackId);
     await returnUnlinkedToInbox(tx, [feedbackId]);
-    await tx.record('feedback', feedbackId, 'update', { patternIds: { before: null, after: `-${patternId}` } });
+    await tx.record('feedback', feedbackId, 'update', {
+      patternIds: { before: null, after: `-${patternId}` },
+    });
     await tx.record('pattern', patternId, 'update', { feedback: { before: null, after: '-1 unlinked' } });
     return present(tx.db, row);
   });

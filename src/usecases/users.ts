@@ -31,7 +31,10 @@ export async function findUserRow(db: Db, id: string): Promise<UsersTable> {
 }
 
 export async function countUsers(deps: Deps): Promise<number> {
-  const row = await deps.store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const row = await deps.store.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   return toCount(row?.n);
 }
 
@@ -53,7 +56,8 @@ export async function createUser(deps: Deps, actor: Actor | null, input: CreateU
     try {
       await tx.db.insertInto('users').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`a user with email ${input.email} exists`, { email: 'already taken' });
+      if (isUniqueViolation(error))
+        throw conflict(`a user with email ${input.email} exists`, { email: 'already taken' });
       throw error;
     }
     const user = presentUser(row);
@@ -62,11 +66,19 @@ export async function createUser(deps: Deps, actor: Actor | null, input: CreateU
   });
 }
 
-export async function listUsers(deps: Deps, actor: Actor | null, query: { limit?: number; cursor?: string }): Promise<Page<User>> {
+export async function listUsers(
+  deps: Deps,
+  actor: Actor | null,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<User>> {
   authorize(actor, 'users:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = deps.store.db.selectFrom('users').selectAll().orderBy('id').limit(limit + 1);
+  let q = deps.store.db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('id')
+    .limit(limit + 1);
   if (after) q = q.where('id', '>', after.id);
   const rows = await q.execute();
   return toPage(rows, limit, (r) => ({ key: r.id, id: r.id }), presentUser);
@@ -81,7 +93,12 @@ export async function getUser(deps: Deps, actor: Actor | null, id: string): Prom
  * Updates a user. People may change their own name and password; only admins change roles,
  * disable accounts or edit others. The last active admin cannot be demoted or disabled.
  */
-export async function updateUser(deps: Deps, actor: Actor | null, id: string, input: UpdateUserInput): Promise<User> {
+export async function updateUser(
+  deps: Deps,
+  actor: Actor | null,
+  id: string,
+  input: UpdateUserInput,
+): Promise<User> {
   authorize(actor, 'users:read');
   const self = actor.userId === id;
   const touchesAdminFields = input.role !== undefined || input.disabled !== undefined;
@@ -90,7 +107,9 @@ export async function updateUser(deps: Deps, actor: Actor | null, id: string, in
   return inTransaction(deps, actor, async (tx) => {
     const before = await findUserRow(tx.db, id);
     const losesAdmin =
-      before.role === 'admin' && before.disabled_at === null && ((input.role && input.role !== 'admin') || input.disabled === true);
+      before.role === 'admin' &&
+      before.disabled_at === null &&
+      ((input.role && input.role !== 'admin') || input.disabled === true);
     if (losesAdmin) {
       const admins = await tx.db
         .selectFrom('users')
@@ -98,17 +117,25 @@ export async function updateUser(deps: Deps, actor: Actor | null, id: string, in
         .where('role', '=', 'admin')
         .where('disabled_at', 'is', null)
         .executeTakeFirst();
-      if (toCount(admins?.n) <= 1) throw conflict('this is the last active admin; make another admin first', { role: 'last admin' });
+      if (toCount(admins?.n) <= 1)
+        throw conflict('this is the last active admin; make another admin first', { role: 'last admin' });
     }
     const patch: Partial<UsersTable> = { updated_at: tx.now };
     if (input.name !== undefined) patch.name = input.name;
     if (input.role !== undefined) patch.role = input.role;
     if (passwordHash !== undefined) patch.password_hash = passwordHash;
-    if (input.disabled !== undefined) patch.disabled_at = input.disabled ? (before.disabled_at ?? tx.now) : null;
+    if (input.disabled !== undefined)
+      patch.disabled_at = input.disabled ? (before.disabled_at ?? tx.now) : null;
     await tx.db.updateTable('users').set(patch).where('id', '=', id).execute();
     if (input.disabled === true || passwordHash !== undefined) {
       // A disabled account or a new password ends the user's sessions; API tokens stay, individually revocable.
-      await tx.db.updateTable('tokens').set({ revoked_at: tx.now }).where('user_id', '=', id).where('kind', '=', 'session').where('revoked_at', 'is', null).execute();
+      await tx.db
+        .updateTable('tokens')
+        .set({ revoked_at: tx.now })
+        .where('user_id', '=', id)
+        .where('kind', '=', 'session')
+        .where('revoked_at', 'is', null)
+        .execute();
     }
     const after = presentUser({ ...before, ...patch });
     const changes = diff(presentUser(before), after);
@@ -119,7 +146,11 @@ export async function updateUser(deps: Deps, actor: Actor | null, id: string, in
 }
 
 export function userByEmail(db: Db, email: string): Promise<UsersTable | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst();
 }
 
 export function assertUserExists(row: UsersTable | undefined, email: string): asserts row is UsersTable {

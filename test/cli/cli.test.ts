@@ -3,16 +3,26 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../src/cli/main.ts';
+import { promisify } from 'node:util';
 import type { CliIo } from '../../src/cli/command.ts';
+import { runCli } from '../../src/cli/main.ts';
 import { readConfig } from '../../src/config.ts';
 
 const run = promisify(execFile);
 
 function captured(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTty: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    out: '',
+    err: '',
+    isTty: false,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -34,7 +44,17 @@ describe('the productos CLI', () => {
   test('--help lists every command and each command explains itself', async () => {
     const help = await cli('--help');
     assert.equal(help.code, 0);
-    for (const name of ['serve', 'migrate', 'user', 'token', 'products', 'feedback', 'patterns', 'improvements', 'deploys']) {
+    for (const name of [
+      'serve',
+      'migrate',
+      'user',
+      'token',
+      'products',
+      'feedback',
+      'patterns',
+      'improvements',
+      'deploys',
+    ]) {
       assert.match(help.out, new RegExp(`\\n  ${name} `));
     }
     const userHelp = await cli('user', '--help');
@@ -60,14 +80,37 @@ describe('the productos CLI', () => {
   });
 
   test('users are added and listed; tokens are created and revoked', async () => {
-    const added = await cli('user', 'add', '--email', 'Ops@Example.test', '--name', 'Ops', '--role', 'admin', '--password', 'a long password');
+    const added = await cli(
+      'user',
+      'add',
+      '--email',
+      'Ops@Example.test',
+      '--name',
+      'Ops',
+      '--role',
+      'admin',
+      '--password',
+      'a long password',
+    );
     assert.equal(added.code, 0, added.err);
     assert.match(added.out, /added admin ops@example.test/);
-    const dup = await cli('user', 'add', '--email', 'ops@example.test', '--name', 'Ops', '--password', 'a long password');
+    const dup = await cli(
+      'user',
+      'add',
+      '--email',
+      'ops@example.test',
+      '--name',
+      'Ops',
+      '--password',
+      'a long password',
+    );
     assert.equal(dup.code, 1);
     assert.match(dup.err, /conflict/);
     const list = await cli('user', 'list', '--json');
-    assert.deepEqual(JSON.parse(list.out).map((u: { email: string }) => u.email), ['ops@example.test']);
+    assert.deepEqual(
+      JSON.parse(list.out).map((u: { email: string }) => u.email),
+      ['ops@example.test'],
+    );
     const token = await cli('token', 'create', '--user', 'ops@example.test', '--name', 'deploy bot');
     assert.equal(token.code, 0, token.err);
     assert.match(token.out.trim(), /^pos_[\w-]{40,}$/);
@@ -78,22 +121,41 @@ describe('the productos CLI', () => {
   });
 
   test('loop objects are created, listed, read, changed and deleted with the same validation as the API', async () => {
-    const created = await cli('products', 'create', '--data', '{"name":"Balena Cloud","problem":"Run fleets"}');
+    const created = await cli(
+      'products',
+      'create',
+      '--data',
+      '{"name":"Balena Cloud","problem":"Run fleets"}',
+    );
     assert.equal(created.code, 0, created.err);
     const product = JSON.parse(created.out);
     assert.equal(product.slug, 'balena-cloud');
     const file = join(dir, 'fb.json');
-    writeFileSync(file, JSON.stringify({ text: 'Provisioning is confusing', productId: product.id, source: { channel: 'email', externalId: 'm1' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        text: 'Provisioning is confusing',
+        productId: product.id,
+        source: { channel: 'email', externalId: 'm1' },
+      }),
+    );
     const fb = await cli('feedback', 'create', '--data', `@${file}`);
     assert.equal(JSON.parse(fb.out).status, 'created');
     assert.equal(JSON.parse((await cli('feedback', 'create', '--data', `@${file}`)).out).status, 'existing');
-    const listed = JSON.parse((await cli('feedback', 'list', '--where', 'status=new', '--where', `productId=${product.id}`)).out);
+    const listed = JSON.parse(
+      (await cli('feedback', 'list', '--where', 'status=new', '--where', `productId=${product.id}`)).out,
+    );
     assert.equal(listed.items.length, 1);
     const feedbackId = listed.items[0].id;
-    const pattern = JSON.parse((await cli('patterns', 'create', '--data', `{"title":"Provisioning UX","productId":"${product.id}"}`)).out);
+    const pattern = JSON.parse(
+      (await cli('patterns', 'create', '--data', `{"title":"Provisioning UX","productId":"${product.id}"}`))
+        .out,
+    );
     const linked = JSON.parse((await cli('patterns', 'link', pattern.id, '--feedback', feedbackId)).out);
     assert.equal(linked.feedbackCount, 1);
-    const updated = JSON.parse((await cli('products', 'update', product.id, '--data', '{"status":"retired"}')).out);
+    const updated = JSON.parse(
+      (await cli('products', 'update', product.id, '--data', '{"status":"retired"}')).out,
+    );
     assert.equal(updated.status, 'retired');
     assert.equal(JSON.parse((await cli('products', 'get', 'balena-cloud')).out).status, 'retired');
     const bad = await cli('products', 'create', '--data', '{"name":"X","problem":"y","colour":"red"}');
@@ -107,9 +169,13 @@ describe('the productos CLI', () => {
   });
 
   test('the installed bin runs through node with the TypeScript loader', async () => {
-    const { stdout } = await run(process.execPath, [join(import.meta.dirname, '../../bin/productos.mjs'), '--help'], {
-      env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bin.db')}` },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/productos.mjs'), '--help'],
+      {
+        env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bin.db')}` },
+      },
+    );
     assert.match(stdout, /Usage: productos <command>/);
   });
 });

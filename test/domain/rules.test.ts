@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { authorize, SYSTEM_ACTOR, type Actor } from '../../src/domain/authorization.ts';
+import { type Actor, authorize, SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
+import { mentionsIn } from '../../src/domain/comment.ts';
 import { slugify } from '../../src/domain/common.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { feedbackTextKey, normaliseFeedbackText } from '../../src/domain/feedback.ts';
@@ -8,21 +9,28 @@ import { ID_PATTERN, newId } from '../../src/domain/ids.ts';
 import { linkKindOf } from '../../src/domain/improvement.ts';
 import {
   assertTransition,
-  IMPROVEMENT_TRANSITIONS,
-  PATTERN_TRANSITIONS,
   FEEDBACK_TRANSITIONS,
   IMPROVEMENT_STATUSES,
+  IMPROVEMENT_TRANSITIONS,
   PATTERN_STATUSES,
+  PATTERN_TRANSITIONS,
 } from '../../src/domain/lifecycles.ts';
 import { renderMarkdown } from '../../src/domain/markdown.ts';
-import { mentionsIn } from '../../src/domain/comment.ts';
 
 describe('status lifecycles', () => {
   test('an improvement moves forward through design, build and deploy', () => {
-    assert.doesNotThrow(() => assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'proposed', 'designing'));
-    assert.doesNotThrow(() => assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'designing', 'building'));
-    assert.doesNotThrow(() => assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'building', 'deployed'));
-    assert.doesNotThrow(() => assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'deployed', 'verified'));
+    assert.doesNotThrow(() =>
+      assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'proposed', 'designing'),
+    );
+    assert.doesNotThrow(() =>
+      assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'designing', 'building'),
+    );
+    assert.doesNotThrow(() =>
+      assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'building', 'deployed'),
+    );
+    assert.doesNotThrow(() =>
+      assertTransition('improvement', IMPROVEMENT_TRANSITIONS, 'deployed', 'verified'),
+    );
   });
 
   test('an illegal move is a conflict that names the allowed next states', () => {
@@ -39,7 +47,10 @@ describe('status lifecycles', () => {
 
   test('a resolved pattern can only come back as recurring or be re-confirmed', () => {
     assert.deepEqual([...PATTERN_TRANSITIONS.resolved], ['recurring', 'confirmed']);
-    assert.throws(() => assertTransition('pattern', PATTERN_TRANSITIONS, 'emerging', 'recurring'), /allowed next/);
+    assert.throws(
+      () => assertTransition('pattern', PATTERN_TRANSITIONS, 'emerging', 'recurring'),
+      /allowed next/,
+    );
   });
 
   test('staying in the same status is not a move', () => {
@@ -65,11 +76,17 @@ describe('authorisation', () => {
   const builder: Actor = { kind: 'user', userId: 'u2', role: 'builder', name: 'b' };
 
   test('no actor is unauthenticated', () => {
-    assert.throws(() => authorize(null, 'loop:read'), (e: unknown) => e instanceof AppError && e.code === 'unauthenticated');
+    assert.throws(
+      () => authorize(null, 'loop:read'),
+      (e: unknown) => e instanceof AppError && e.code === 'unauthenticated',
+    );
   });
   test('a viewer reads but does not write', () => {
     assert.doesNotThrow(() => authorize(viewer, 'loop:read'));
-    assert.throws(() => authorize(viewer, 'loop:write'), (e: unknown) => e instanceof AppError && e.code === 'forbidden');
+    assert.throws(
+      () => authorize(viewer, 'loop:write'),
+      (e: unknown) => e instanceof AppError && e.code === 'forbidden',
+    );
   });
   test('a builder writes loop objects but does not manage users', () => {
     assert.doesNotThrow(() => authorize(builder, 'loop:write'));
@@ -106,12 +123,17 @@ describe('values', () => {
   });
 
   test('markdown is rendered and scripts, handlers and javascript links are removed', () => {
-    const html = renderMarkdown('**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))');
+    const html = renderMarkdown(
+      '**bold** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))',
+    );
     assert.match(html, /<strong>bold<\/strong>/);
     assert.doesNotMatch(html, /script|onerror|javascript:/);
   });
 
   test('mentions are the emails after an @', () => {
-    assert.deepEqual(mentionsIn('cc @Ana@acme.test and @bo@x.io, twice @ana@acme.test'), ['ana@acme.test', 'bo@x.io']);
+    assert.deepEqual(mentionsIn('cc @Ana@acme.test and @bo@x.io, twice @ana@acme.test'), [
+      'ana@acme.test',
+      'bo@x.io',
+    ]);
   });
 });

@@ -11,7 +11,8 @@ for (const target of databaseTargets()) {
     });
     after(() => t.close());
 
-    const countProducts = async () => (await t.call('viewer', 'GET', '/api/v1/products?limit=200')).json().items.length;
+    const countProducts = async () =>
+      (await t.call('viewer', 'GET', '/api/v1/products?limit=200')).json().items.length;
 
     test('malformed JSON is invalid, not a server error', async () => {
       const res = await t.app.inject({
@@ -36,7 +37,10 @@ for (const target of databaseTargets()) {
     });
 
     test('over-long strings are refused', async () => {
-      const res = await t.call('builder', 'POST', '/api/v1/products', { name: 'x'.repeat(201), problem: 'p' });
+      const res = await t.call('builder', 'POST', '/api/v1/products', {
+        name: 'x'.repeat(201),
+        problem: 'p',
+      });
       assert.equal(res.statusCode, 400);
       assert.ok(res.json().error.fields.name);
       const longFeedback = await t.call('builder', 'POST', '/api/v1/feedback', { text: 'y'.repeat(20_001) });
@@ -48,7 +52,10 @@ for (const target of databaseTargets()) {
       const empty = await t.call('builder', 'POST', '/api/v1/feedback', { text: '   ' });
       assert.equal(empty.statusCode, 400);
       assert.ok(empty.json().error.fields.text);
-      const date = await t.call('builder', 'POST', '/api/v1/feedback', { text: 'ok', receivedAt: 'yesterday' });
+      const date = await t.call('builder', 'POST', '/api/v1/feedback', {
+        text: 'ok',
+        receivedAt: 'yesterday',
+      });
       assert.ok(date.json().error.fields.receivedAt);
     });
 
@@ -56,28 +63,48 @@ for (const target of databaseTargets()) {
       const missing = await t.call('viewer', 'GET', '/api/v1/feedback/01jzzzzzzzzzzzzzzzzzzzzzzz');
       assert.equal(missing.statusCode, 404);
       assert.equal(missing.json().error.code, 'not_found');
-      const link = await t.call('builder', 'POST', '/api/v1/feedback', { text: 'x', productId: '01jzzzzzzzzzzzzzzzzzzzzzzz' });
+      const link = await t.call('builder', 'POST', '/api/v1/feedback', {
+        text: 'x',
+        productId: '01jzzzzzzzzzzzzzzzzzzzzzzz',
+      });
       assert.equal(link.statusCode, 400);
       assert.match(link.json().error.fields.productId, /no product/);
-      const imp = await t.call('builder', 'POST', '/api/v1/improvements', { title: 'x', patternIds: ['01jzzzzzzzzzzzzzzzzzzzzzzz'] });
+      const imp = await t.call('builder', 'POST', '/api/v1/improvements', {
+        title: 'x',
+        patternIds: ['01jzzzzzzzzzzzzzzzzzzzzzzz'],
+      });
       assert.equal(imp.statusCode, 400);
       assert.ok(imp.json().error.fields.patternIds);
-      assert.equal((await t.call('viewer', 'GET', '/api/v1/improvements')).json().items.length, 0, 'nothing partial written');
+      assert.equal(
+        (await t.call('viewer', 'GET', '/api/v1/improvements')).json().items.length,
+        0,
+        'nothing partial written',
+      );
     });
 
     test('ids of the wrong type are named', async () => {
       const res = await t.call('builder', 'POST', '/api/v1/feedback', { text: 'x', productId: 12 });
       assert.equal(res.statusCode, 400);
       assert.ok(res.json().error.fields.productId);
-      const shape = await t.call('builder', 'POST', '/api/v1/feedback', { text: 'x', productId: 'not-an-id' });
+      const shape = await t.call('builder', 'POST', '/api/v1/feedback', {
+        text: 'x',
+        productId: 'not-an-id',
+      });
       assert.equal(shape.statusCode, 400);
     });
 
     test('a batch with one bad item names its index and stores none of them', async () => {
-      const res = await t.call('builder', 'POST', '/api/v1/feedback', { items: [{ text: 'good' }, { text: '' }] });
+      const res = await t.call('builder', 'POST', '/api/v1/feedback', {
+        items: [{ text: 'good' }, { text: '' }],
+      });
       assert.equal(res.statusCode, 400);
-      assert.ok(Object.keys(res.json().error.fields).some((k) => k.startsWith('items.1')), JSON.stringify(res.json()));
-      const tooMany = await t.call('builder', 'POST', '/api/v1/feedback', { items: Array.from({ length: 1001 }, () => ({ text: 'x' })) });
+      assert.ok(
+        Object.keys(res.json().error.fields).some((k) => k.startsWith('items.1')),
+        JSON.stringify(res.json()),
+      );
+      const tooMany = await t.call('builder', 'POST', '/api/v1/feedback', {
+        items: Array.from({ length: 1001 }, () => ({ text: 'x' })),
+      });
       assert.equal(tooMany.statusCode, 400);
       assert.equal((await t.call('viewer', 'GET', '/api/v1/feedback')).json().items.length, 0);
     });
@@ -92,7 +119,10 @@ for (const target of databaseTargets()) {
     });
 
     test('a body over the limit is too_large', async () => {
-      const res = await t.call('builder', 'POST', '/api/v1/products', { name: 'x', problem: 'p'.repeat(1_100_000) });
+      const res = await t.call('builder', 'POST', '/api/v1/products', {
+        name: 'x',
+        problem: 'p'.repeat(1_100_000),
+      });
       assert.equal(res.statusCode, 413);
       assert.equal(res.json().error.code, 'too_large');
     });
@@ -115,11 +145,19 @@ describe('the API describes itself', () => {
   test('/openapi.json is OpenAPI 3.1 with every route, its errors, and schemas from zod', async () => {
     const doc = (await t.call(null, 'GET', '/openapi.json')).json();
     assert.equal(doc.openapi, '3.1.0');
-    const routes = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, ops]) =>
+    const routes = Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
+    ).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
     );
     const keys = routes.map((r) => r.key);
-    for (const expected of ['POST /api/v1/auth/login', 'GET /api/v1/feedback', 'POST /api/v1/patterns/{id}/feedback', 'GET /api/v1/{collection}/{id}/history', 'DELETE /api/v1/tokens/{id}']) {
+    for (const expected of [
+      'POST /api/v1/auth/login',
+      'GET /api/v1/feedback',
+      'POST /api/v1/patterns/{id}/feedback',
+      'GET /api/v1/{collection}/{id}/history',
+      'DELETE /api/v1/tokens/{id}',
+    ]) {
       assert.ok(keys.includes(expected), `${expected} documented`);
     }
     for (const { key, op } of routes) {

@@ -13,7 +13,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -45,7 +47,14 @@ describe('starting the real server entry (npm start)', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'first.db')}`, LOG_LEVEL: 'warn', PRODUCTOS_ADMIN_EMAIL: '', PRODUCTOS_ADMIN_PASSWORD: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(dir, 'first.db')}`,
+        LOG_LEVEL: 'warn',
+        PRODUCTOS_ADMIN_EMAIL: '',
+        PRODUCTOS_ADMIN_PASSWORD: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -60,13 +69,23 @@ describe('starting the real server entry (npm start)', () => {
     const setup = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, email: 'first@example.test', name: 'First', password: 'first admin password' }),
+      body: JSON.stringify({
+        token,
+        email: 'first@example.test',
+        name: 'First',
+        password: 'first admin password',
+      }),
     });
     assert.equal(setup.status, 201);
     const reuse = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, email: 'second@example.test', name: 'Second', password: 'first admin password' }),
+      body: JSON.stringify({
+        token,
+        email: 'second@example.test',
+        name: 'Second',
+        password: 'first admin password',
+      }),
     });
     assert.equal(reuse.status, 403);
     process.stdout.write(`# cold start to first /healthz 200: ${ms} ms\n`);
@@ -77,7 +96,14 @@ describe('starting the real server entry (npm start)', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'admin.db')}`, LOG_LEVEL: 'warn', PRODUCTOS_ADMIN_EMAIL: 'boss@example.test', PRODUCTOS_ADMIN_PASSWORD: 'boss password 123' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(dir, 'admin.db')}`,
+        LOG_LEVEL: 'warn',
+        PRODUCTOS_ADMIN_EMAIL: 'boss@example.test',
+        PRODUCTOS_ADMIN_PASSWORD: 'boss password 123',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -93,7 +119,11 @@ describe('starting the real server entry (npm start)', () => {
   });
 
   test('a bad configuration value stops the start with a clear message', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr?.on('data', (d) => (err += d));
     const code = await new Promise((r) => child.on('exit', r));

@@ -2,8 +2,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type Actor, type Role, SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { Store } from '../../src/store/database.ts';
-import type { Deps } from '../../src/usecases/context.ts';
 import { createToken } from '../../src/usecases/auth.ts';
+import type { Deps } from '../../src/usecases/context.ts';
 import { createUser } from '../../src/usecases/users.ts';
 import type { DatabaseTarget } from './databases.ts';
 
@@ -45,7 +45,12 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
   const users = {} as Record<Role, TestUser>;
   for (const role of ['admin', 'builder', 'viewer'] as const) {
     const email = `${role}${++counter}@example.test`;
-    const user = await createUser(deps, SYSTEM_ACTOR, { email, name: `${role} person`, role, password: 'correct horse battery' });
+    const user = await createUser(deps, SYSTEM_ACTOR, {
+      email,
+      name: `${role} person`,
+      role,
+      password: 'correct horse battery',
+    });
     const actor: Actor = { kind: 'user', userId: user.id, role, name: user.name };
     const { token } = await createToken(deps, actor, { name: 'tests' });
     users[role] = { id: user.id, email, token, actor };
@@ -59,7 +64,12 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
     call(as, method, url, body) {
       const headers: Record<string, string> = {};
       if (as) headers.authorization = `Bearer ${users[as].token}`;
-      return app.inject({ method: method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
     },
     async close() {
       await app.close();

@@ -65,4 +65,6 @@ export function databaseTargets(): DatabaseTarget[] {
   return url ? [sqliteTarget, postgresTarget(url)] : [sqliteTarget];
 }
 
-export const postgresSkipReason = process.env.TEST_POSTGRES_URL ? false : 'TEST_POSTGRES_URL is not set: PostgreSQL suite SKIPPED';
+export const postgresSkipReason = process.env.TEST_POSTGRES_URL
+  ? false
+  : 'TEST_POSTGRES_URL is not set: PostgreSQL suite SKIPPED';

@@ -1,11 +1,27 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { accountListQuery, contactListQuery, createAccountInput, createContactInput, updateAccountInput, updateContactInput } from '../../domain/account.ts';
+import {
+  accountListQuery,
+  contactListQuery,
+  createAccountInput,
+  createContactInput,
+  updateAccountInput,
+  updateContactInput,
+} from '../../domain/account.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../domain/authorization.ts';
 import { createDeployInput, deployListQuery, updateDeployInput } from '../../domain/deploy.ts';
 import { createFeedbackInput, feedbackListQuery, updateFeedbackInput } from '../../domain/feedback.ts';
-import { createImprovementInput, improvementListQuery, updateImprovementInput } from '../../domain/improvement.ts';
-import { createPatternInput, linkFeedbackInput, patternListQuery, updatePatternInput } from '../../domain/pattern.ts';
+import {
+  createImprovementInput,
+  improvementListQuery,
+  updateImprovementInput,
+} from '../../domain/improvement.ts';
+import {
+  createPatternInput,
+  linkFeedbackInput,
+  patternListQuery,
+  updatePatternInput,
+} from '../../domain/pattern.ts';
 import { createProductInput, productListQuery, updateProductInput } from '../../domain/product.ts';
 import * as accounts from '../../usecases/accounts.ts';
 import type { Deps } from '../../usecases/context.ts';
@@ -26,7 +42,10 @@ interface Collection {
   list: { schema: z.ZodType; run: Fn<never, unknown> };
   get: Fn<string, unknown>;
   create: { schema: z.ZodType; run: Fn<never, unknown> };
-  update: { schema: z.ZodType; run: (deps: Deps, actor: Actor | null, id: string, input: never) => Promise<unknown> };
+  update: {
+    schema: z.ZodType;
+    run: (deps: Deps, actor: Actor | null, id: string, input: never) => Promise<unknown>;
+  };
   remove: Fn<string, void>;
 }
 
@@ -58,7 +77,8 @@ const COLLECTIONS: Record<string, Collection> = {
     get: feedback.getFeedback,
     create: {
       schema: createFeedbackInput,
-      run: (async (deps: Deps, actor: Actor | null, input: z.infer<typeof createFeedbackInput>) => (await ingestFeedback(deps, actor, [input])).items[0]) as Fn<never, unknown>,
+      run: (async (deps: Deps, actor: Actor | null, input: z.infer<typeof createFeedbackInput>) =>
+        (await ingestFeedback(deps, actor, [input])).items[0]) as Fn<never, unknown>,
     },
     update: { schema: updateFeedbackInput, run: feedback.updateFeedback },
     remove: feedback.deleteFeedback,
@@ -90,8 +110,10 @@ export const COLLECTION_NAMES = Object.keys(COLLECTIONS);
 
 /** `--data '{"a":1}'`, `--data @file.json` or `--data -` (standard input). */
 function readData(raw: string | undefined): unknown {
-  if (raw === undefined) throw new UsageError('--data is required (JSON, @file.json, or - for standard input)');
-  const text = raw === '-' ? readFileSync(0, 'utf8') : raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+  if (raw === undefined)
+    throw new UsageError('--data is required (JSON, @file.json, or - for standard input)');
+  const text =
+    raw === '-' ? readFileSync(0, 'utf8') : raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -100,7 +122,11 @@ function readData(raw: string | undefined): unknown {
 }
 
 /** `--where status=new --where productId=…` → a query object validated like the HTTP query string. */
-function readFilters(where: string[] | undefined, limit: string | undefined, cursor: string | undefined): Record<string, string> {
+function readFilters(
+  where: string[] | undefined,
+  limit: string | undefined,
+  cursor: string | undefined,
+): Record<string, string> {
   const query: Record<string, string> = {};
   for (const pair of where ?? []) {
     const at = pair.indexOf('=');
@@ -127,7 +153,9 @@ export const crudCommands: CliCommand[] = Object.entries(COLLECTIONS).map(([name
     `productos ${name} create --data JSON|@file.json|-`,
     `productos ${name} update ID --data JSON|@file.json|-`,
     `productos ${name} delete ID`,
-    ...(name === 'patterns' ? ['productos patterns link ID --feedback ID[,ID…]', 'productos patterns unlink ID --feedback ID'] : []),
+    ...(name === 'patterns'
+      ? ['productos patterns link ID --feedback ID[,ID…]', 'productos patterns unlink ID --feedback ID']
+      : []),
     '',
     'Input fields are those of the HTTP API (see /docs). Output is JSON.',
   ].join('\n'),
@@ -144,16 +172,34 @@ export const crudCommands: CliCommand[] = Object.entries(COLLECTIONS).map(([name
     const actor = SYSTEM_ACTOR;
     switch (action) {
       case 'list':
-        printJson(ctx.io, await c.list.run(deps, actor, parseInput(c.list.schema, readFilters(values.where, values.limit, values.cursor)) as never));
+        printJson(
+          ctx.io,
+          await c.list.run(
+            deps,
+            actor,
+            parseInput(c.list.schema, readFilters(values.where, values.limit, values.cursor)) as never,
+          ),
+        );
         return 0;
       case 'get':
         printJson(ctx.io, await c.get(deps, actor, oneId(positionals, 'get')));
         return 0;
       case 'create':
-        printJson(ctx.io, await c.create.run(deps, actor, parseInput(c.create.schema, readData(values.data)) as never));
+        printJson(
+          ctx.io,
+          await c.create.run(deps, actor, parseInput(c.create.schema, readData(values.data)) as never),
+        );
         return 0;
       case 'update':
-        printJson(ctx.io, await c.update.run(deps, actor, oneId(positionals, 'update'), parseInput(c.update.schema, readData(values.data)) as never));
+        printJson(
+          ctx.io,
+          await c.update.run(
+            deps,
+            actor,
+            oneId(positionals, 'update'),
+            parseInput(c.update.schema, readData(values.data)) as never,
+          ),
+        );
         return 0;
       case 'delete':
         await c.remove(deps, actor, oneId(positionals, 'delete'));
@@ -165,7 +211,16 @@ export const crudCommands: CliCommand[] = Object.entries(COLLECTIONS).map(([name
         const id = oneId(positionals, action);
         const ids = (values.feedback ?? '').split(',').filter(Boolean);
         if (ids.length === 0) throw new UsageError('--feedback names the feedback id(s)');
-        if (action === 'link') printJson(ctx.io, await patterns.linkFeedback(deps, actor, id, parseInput(linkFeedbackInput, { feedbackIds: ids }).feedbackIds));
+        if (action === 'link')
+          printJson(
+            ctx.io,
+            await patterns.linkFeedback(
+              deps,
+              actor,
+              id,
+              parseInput(linkFeedbackInput, { feedbackIds: ids }).feedbackIds,
+            ),
+          );
         else printJson(ctx.io, await patterns.unlinkFeedback(deps, actor, id, ids[0]));
         return 0;
       }

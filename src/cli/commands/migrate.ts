@@ -12,7 +12,11 @@ export const migrateCommand: CliCommand = {
     const store = openStore(ctx.config.databaseUrl);
     try {
       const applied = await migrateToLatest(store.db);
-      ctx.io.stdout(applied.length ? `applied: ${applied.join(', ')}\n` : `up to date (${store.dialect} ${store.location})\n`);
+      ctx.io.stdout(
+        applied.length
+          ? `applied: ${applied.join(', ')}\n`
+          : `up to date (${store.dialect} ${store.location})\n`,
+      );
       return 0;
     } finally {
       await store.close();

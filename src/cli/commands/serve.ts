@@ -5,7 +5,8 @@ import type { CliCommand } from '../command.ts';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Start the server (the same as npm start)',
-  usage: 'productos serve [--port N] [--host H]\n\nConfiguration comes from the environment (PORT, HOST, DATABASE_URL, …; see README).',
+  usage:
+    'productos serve [--port N] [--host H]\n\nConfiguration comes from the environment (PORT, HOST, DATABASE_URL, …; see README).',
   async run(args, ctx) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' }, host: { type: 'string' } });
     const config = { ...ctx.config };

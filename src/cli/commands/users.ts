@@ -18,7 +18,12 @@ export const userCommand: CliCommand = {
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === 'add') {
-      const { values } = parseCommandArgs(rest, { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } });
+      const { values } = parseCommandArgs(rest, {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        password: { type: 'string' },
+      });
       const password = values.password ?? process.env.PRODUCTOS_PASSWORD;
       const input = parseInput(createUserInput, {
         email: required(values.email, '--email'),
@@ -51,18 +56,29 @@ export const userCommand: CliCommand = {
 export const tokenCommand: CliCommand = {
   name: 'token',
   summary: 'Create or revoke API tokens',
-  usage: ['productos token create --user EMAIL --name NAME [--days N]', 'productos token revoke ID'].join('\n'),
+  usage: ['productos token create --user EMAIL --name NAME [--days N]', 'productos token revoke ID'].join(
+    '\n',
+  ),
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const deps = await ctx.deps();
     if (sub === 'create') {
-      const { values } = parseCommandArgs(rest, { user: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' } });
+      const { values } = parseCommandArgs(rest, {
+        user: { type: 'string' },
+        name: { type: 'string' },
+        days: { type: 'string' },
+      });
       const email = required(values.user, '--user');
       const user = await userByEmail(deps.store.db, email);
       assertUserExists(user, email);
       const days = values.days ? Number(values.days) : undefined;
-      if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError('--days must be a whole number of days');
-      const created = await createToken(deps, SYSTEM_ACTOR, { name: required(values.name, '--name'), userId: user.id, expiresInDays: days });
+      if (days !== undefined && (!Number.isInteger(days) || days < 1))
+        throw new UsageError('--days must be a whole number of days');
+      const created = await createToken(deps, SYSTEM_ACTOR, {
+        name: required(values.name, '--name'),
+        userId: user.id,
+        expiresInDays: days,
+      });
       ctx.io.stderr(`token ${created.id} for ${user.email}; it is shown only once:\n`);
       ctx.io.stdout(`${created.token}\n`);
       return 0;

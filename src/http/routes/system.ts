@@ -38,12 +38,20 @@ const HOME_PAGE = `<!doctype html>
 export function registerSystemRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/healthz', {
-    schema: { tags: ['system'], summary: 'Liveness: answers when the server and its database answer', response: { 200: z.object({ ok: z.literal(true), database: z.enum(['sqlite', 'postgres']) }) } },
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness: answers when the server and its database answer',
+      response: { 200: z.object({ ok: z.literal(true), database: z.enum(['sqlite', 'postgres']) }) },
+    },
     handler: async () => {
       await deps.store.db.selectFrom('users').select('id').limit(1).execute();
       return { ok: true as const, database: deps.store.dialect };
     },
   });
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(HOME_PAGE));
-  app.get('/setup', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(SETUP_PAGE));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html').send(HOME_PAGE),
+  );
+  app.get('/setup', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html').send(SETUP_PAGE),
+  );
 }

@@ -49,7 +49,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', ts, (c) => c.notNull())
     .addColumn('succeeded', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('login_attempts_email_idx').on('login_attempts').columns(['email', 'at']).execute();
+  await db.schema
+    .createIndex('login_attempts_email_idx')
+    .on('login_attempts')
+    .columns(['email', 'at'])
+    .execute();
   await db.schema.createIndex('login_attempts_ip_idx').on('login_attempts').columns(['ip', 'at']).execute();
 
   await db.schema
@@ -108,9 +112,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addUniqueConstraint('feedback_source_unique', ['channel', 'external_id'])
     .execute();
-  await db.schema.createIndex('feedback_status_idx').on('feedback').columns(['status', 'received_at']).execute();
-  await db.schema.createIndex('feedback_product_idx').on('feedback').columns(['product_id', 'received_at']).execute();
-  await db.schema.createIndex('feedback_contact_idx').on('feedback').columns(['contact_id', 'text_key']).execute();
+  await db.schema
+    .createIndex('feedback_status_idx')
+    .on('feedback')
+    .columns(['status', 'received_at'])
+    .execute();
+  await db.schema
+    .createIndex('feedback_product_idx')
+    .on('feedback')
+    .columns(['product_id', 'received_at'])
+    .execute();
+  await db.schema
+    .createIndex('feedback_contact_idx')
+    .on('feedback')
+    .columns(['contact_id', 'text_key'])
+    .execute();
 
   await db.schema
     .createTable('patterns')
@@ -123,7 +139,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('patterns_product_idx').on('patterns').columns(['product_id', 'status']).execute();
+  await db.schema
+    .createIndex('patterns_product_idx')
+    .on('patterns')
+    .columns(['product_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('pattern_feedback')
@@ -133,7 +153,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('linked_at', ts, (c) => c.notNull())
     .addPrimaryKeyConstraint('pattern_feedback_pk', ['pattern_id', 'feedback_id'])
     .execute();
-  await db.schema.createIndex('pattern_feedback_feedback_idx').on('pattern_feedback').column('feedback_id').execute();
+  await db.schema
+    .createIndex('pattern_feedback_feedback_idx')
+    .on('pattern_feedback')
+    .column('feedback_id')
+    .execute();
 
   await db.schema
     .createTable('improvements')
@@ -155,7 +179,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('improvements_product_idx').on('improvements').columns(['product_id', 'status']).execute();
+  await db.schema
+    .createIndex('improvements_product_idx')
+    .on('improvements')
+    .columns(['product_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('improvement_patterns')
@@ -163,7 +191,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('pattern_id', 'text', (c) => c.notNull().references('patterns.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('improvement_patterns_pk', ['improvement_id', 'pattern_id'])
     .execute();
-  await db.schema.createIndex('improvement_patterns_pattern_idx').on('improvement_patterns').column('pattern_id').execute();
+  await db.schema
+    .createIndex('improvement_patterns_pattern_idx')
+    .on('improvement_patterns')
+    .column('pattern_id')
+    .execute();
 
   await db.schema
     .createTable('improvement_options')
@@ -174,11 +206,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('improvement_options_improvement_idx').on('improvement_options').column('improvement_id').execute();
+  await db.schema
+    .createIndex('improvement_options_improvement_idx')
+    .on('improvement_options')
+    .column('improvement_id')
+    .execute();
 
   await db.schema
     .createTable('option_votes')
-    .addColumn('option_id', 'text', (c) => c.notNull().references('improvement_options.id').onDelete('cascade'))
+    .addColumn('option_id', 'text', (c) =>
+      c.notNull().references('improvement_options.id').onDelete('cascade'),
+    )
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', ts, (c) => c.notNull())
     .addPrimaryKeyConstraint('option_votes_pk', ['option_id', 'user_id'])
@@ -195,7 +233,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addUniqueConstraint('implementation_links_unique', ['improvement_id', 'url'])
     .execute();
-  await db.schema.createIndex('implementation_links_url_idx').on('implementation_links').column('url').execute();
+  await db.schema
+    .createIndex('implementation_links_url_idx')
+    .on('implementation_links')
+    .column('url')
+    .execute();
 
   await db.schema
     .createTable('deploys')
@@ -215,7 +257,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('improvement_id', 'text', (c) => c.notNull().references('improvements.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('deploy_improvements_pk', ['deploy_id', 'improvement_id'])
     .execute();
-  await db.schema.createIndex('deploy_improvements_improvement_idx').on('deploy_improvements').column('improvement_id').execute();
+  await db.schema
+    .createIndex('deploy_improvements_improvement_idx')
+    .on('deploy_improvements')
+    .column('improvement_id')
+    .execute();
 
   await db.schema
     .createTable('comments')
@@ -227,7 +273,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('comments_item_idx').on('comments').columns(['item_type', 'item_id', 'id']).execute();
+  await db.schema
+    .createIndex('comments_item_idx')
+    .on('comments')
+    .columns(['item_type', 'item_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('principles')
@@ -275,7 +325,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('changes_json', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('events_item_idx').on('events').columns(['item_type', 'item_id', 'id']).execute();
+  await db.schema
+    .createIndex('events_item_idx')
+    .on('events')
+    .columns(['item_type', 'item_id', 'id'])
+    .execute();
 }
 
 export async function down(): Promise<void> {
