@@ -13,7 +13,11 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
   const deps: Deps = { store, clock: () => new Date() };
-  const app = await buildApp(deps, { publicUrl: config.publicUrl, logLevel: config.logLevel });
+  const app = await buildApp(deps, {
+    publicUrl: config.publicUrl,
+    logLevel: config.logLevel,
+    githubWebhookSecret: config.githubWebhookSecret,
+  });
 
   if (config.adminEmail && config.adminPassword) {
     const admin = await ensureConfiguredAdmin(deps, config.adminEmail, config.adminPassword);
@@ -22,12 +26,16 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
     const token = await issueSetupToken(deps);
     if (token) {
       // Printed, not logged as JSON: this is the one thing a new user must see at first start.
-      process.stdout.write(`\n  productOS has no users yet. Create the first admin here (one-time link):\n  ${config.publicUrl}/setup?token=${token}\n\n`);
+      process.stdout.write(
+        `\n  productOS has no users yet. Create the first admin here (one-time link):\n  ${config.publicUrl}/setup?token=${token}\n\n`,
+      );
     }
   }
 
   await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`productOS is serving ${config.publicUrl} (database: ${store.dialect} ${store.location}); API docs at ${config.publicUrl}/docs\n`);
+  process.stdout.write(
+    `productOS is serving ${config.publicUrl} (database: ${store.dialect} ${store.location}); API docs at ${config.publicUrl}/docs\n`,
+  );
   const close = async () => {
     await app.close();
     await store.close();

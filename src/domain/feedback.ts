@@ -27,6 +27,13 @@ export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
 export const DISMISS_REASONS = ['spam', 'not_actionable', 'duplicate'] as const;
 export type DismissReason = (typeof DISMISS_REASONS)[number];
 
+/**
+ * Moderation applies to feedback from the public portal only (null elsewhere): it waits as
+ * `pending` and reaches the inbox once a builder approves it.
+ */
+export const MODERATION_STATES = ['pending', 'approved', 'rejected'] as const;
+export type ModerationState = (typeof MODERATION_STATES)[number];
+
 export const MAX_BATCH_ITEMS = 1_000;
 
 export const feedbackSourceInput = z.strictObject({
@@ -79,8 +86,22 @@ export const feedbackListQuery = z.strictObject({
   patternId: idSchema.optional(),
   contactId: idSchema.optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  moderation: z
+    .enum(MODERATION_STATES)
+    .optional()
+    .describe('portal items in that moderation state; by default pending and rejected items are left out'),
 });
 export type FeedbackListQuery = z.infer<typeof feedbackListQuery>;
+
+/** The commercial context shown beside an item in the inbox. */
+export const feedbackAccountSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  arr: z.number().nullable().describe('minor units'),
+  currency: z.string(),
+  segment: z.string().nullable(),
+});
+export type FeedbackAccount = z.infer<typeof feedbackAccountSchema>;
 
 export const feedbackSchema = z.object({
   id: z.string(),
@@ -93,7 +114,17 @@ export const feedbackSchema = z.object({
   status: z.enum(FEEDBACK_STATUSES),
   dismissReason: z.string().nullable(),
   patternIds: z.array(z.string()),
-  duplicateOfId: z.string().nullable().describe('an earlier item with the same text from the same contact within a day'),
+  duplicateOfId: z
+    .string()
+    .nullable()
+    .describe('an earlier item with the same text from the same contact within a day'),
+  moderation: z
+    .enum(MODERATION_STATES)
+    .nullable()
+    .describe('portal items only: pending until a builder approves'),
+  account: feedbackAccountSchema
+    .nullable()
+    .describe("the contact's account: who said it and what they are worth"),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,12 +8,24 @@ export const productBoundary = z.strictObject({
   out: stringList().default([]),
 });
 
+/** A GitHub repository as "owner/name" (stored lowercased); its webhook events are attributed to the product. */
+export const repositorySchema = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a GitHub repository as owner/name');
+
 export const createProductInput = z.strictObject({
   name: text(LIMITS.name),
   slug: slugSchema.optional().describe('defaults to a slug of the name'),
   problem: text(LIMITS.longText).describe('the want or need this product solves'),
   users: stringList().optional().describe('user segments it serves'),
   boundary: productBoundary.optional(),
+  repository: repositorySchema.nullable().optional(),
+  portalEnabled: z
+    .boolean()
+    .optional()
+    .describe("accept end users' feedback through the public portal; off by default"),
 });
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
@@ -24,6 +36,8 @@ export const updateProductInput = z.strictObject({
   users: stringList().optional(),
   boundary: productBoundary.optional(),
   status: z.enum(PRODUCT_STATUSES).optional(),
+  repository: repositorySchema.nullable().optional(),
+  portalEnabled: z.boolean().optional(),
 });
 export type UpdateProductInput = z.infer<typeof updateProductInput>;
 
@@ -35,6 +49,8 @@ export const productSchema = z.object({
   users: z.array(z.string()),
   boundary: z.object({ in: z.array(z.string()), out: z.array(z.string()) }),
   status: z.enum(PRODUCT_STATUSES),
+  repository: z.string().nullable(),
+  portalEnabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

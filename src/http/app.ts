@@ -8,23 +8,35 @@ import { registerAuthentication } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
+import { registerImportRoutes } from './routes/imports.ts';
 import { registerImprovementRoutes } from './routes/improvements.ts';
+import { registerInboundSourceRoutes } from './routes/inbound-sources.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerPatternRoutes } from './routes/patterns.ts';
+import { registerPortalRoutes } from './routes/portal.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 export interface AppOptions {
   publicUrl: string;
   logLevel?: string;
   /** false in tests that want a quiet app */
   logger?: boolean;
+  /** GITHUB_WEBHOOK_SECRET; unset, the GitHub webhook answers 404 */
+  githubWebhookSecret?: string | null;
 }
 
 /** Builds the HTTP app around its dependencies; `app.inject` drives it in tests without a port. */
 export async function buildApp(deps: Deps, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logLevel ?? 'info',
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     ajv: undefined,
@@ -47,8 +59,17 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
       servers: [{ url: options.publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'an API token, or the session token from sign-in' },
-          session: { type: 'apiKey', in: 'cookie', name: 'productos_session', description: 'writes also need the x-csrf-token header' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API token, or the session token from sign-in',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'productos_session',
+            description: 'writes also need the x-csrf-token header',
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -63,6 +84,10 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerAuthRoutes(app, deps, { secureCookies });
   registerProductRoutes(app, deps);
   registerFeedbackRoutes(app, deps);
+  registerImportRoutes(app, deps);
+  registerWebhookRoutes(app, deps, { githubWebhookSecret: options.githubWebhookSecret ?? null });
+  registerInboundSourceRoutes(app, deps);
+  registerPortalRoutes(app, deps);
   registerPatternRoutes(app, deps);
   registerImprovementRoutes(app, deps);
   registerItemRoutes(app, deps);

@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/20261125T1900-initial.ts';
+import * as observe from './migrations/20261125T2000-observe.ts';
 
 /** Migrations in order; append new ones, never edit or remove one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261125T1900-initial': initial,
+  '20261125T2000-observe': observe,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -53,6 +53,10 @@ export interface ProductsTable {
   status: string;
   created_at: string;
   updated_at: string;
+  /** 0/1: whether end users may post feedback through the public portal (optional on insert: defaults to 0) */
+  portal_enabled?: number;
+  /** GitHub "owner/name", lowercased; maps webhook events to this product */
+  repository: string | null;
 }
 
 export interface AccountsTable {
@@ -92,6 +96,8 @@ export interface FeedbackTable {
   duplicate_of_id: string | null;
   created_at: string;
   updated_at: string;
+  /** null when no moderation applies; 'pending' | 'approved' | 'rejected' for portal items */
+  moderation: string | null;
 }
 
 export interface PatternsTable {
@@ -228,6 +234,16 @@ export interface EventsTable {
   changes_json: string;
 }
 
+export interface InboundSourcesTable {
+  id: string;
+  name: string;
+  secret: string;
+  mapping_json: string;
+  product_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -251,4 +267,5 @@ export interface Database {
   reflections: ReflectionsTable;
   kudos: KudosTable;
   events: EventsTable;
+  inbound_sources: InboundSourcesTable;
 }

@@ -35,7 +35,14 @@ export interface Tx {
     action: RecordedEvent['action'],
     changes: RecordedEvent['changes'],
   ): Promise<void>;
+  /** The same for many items at once, in multi-row inserts (bulk ingestion writes thousands). */
+  recordMany(
+    entries: Array<Pick<RecordedEvent, 'itemType' | 'itemId' | 'action' | 'changes'>>,
+  ): Promise<void>;
 }
+
+/** Rows per multi-row event insert: 8 parameters each stays well below SQLite's and PostgreSQL's limits. */
+const EVENTS_PER_INSERT = 500;
 
 /**
  * Runs a write in one transaction: either everything it did (including its history events) is
@@ -50,29 +57,30 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
       now,
       actor,
       async record(itemType, itemId, action, changes) {
-        const event: RecordedEvent = {
-          id: newId(),
-          at: now,
-          actorId: actor.userId,
-          itemType,
-          itemId,
-          action,
-          changes,
-        };
-        await trx
-          .insertInto('events')
-          .values({
-            id: event.id,
-            actor_id: actor.userId,
-            actor_name: actor.name,
-            at: now,
-            item_type: itemType,
-            item_id: itemId,
-            action,
-            changes_json: JSON.stringify(changes),
-          })
-          .execute();
-        events.push(event);
+        await tx.recordMany([{ itemType, itemId, action, changes }]);
+      },
+      async recordMany(entries) {
+        for (let i = 0; i < entries.length; i += EVENTS_PER_INSERT) {
+          const part = entries
+            .slice(i, i + EVENTS_PER_INSERT)
+            .map((e): RecordedEvent => ({ id: newId(), at: now, actorId: actor.userId, ...e }));
+          await trx
+            .insertInto('events')
+            .values(
+              part.map((event) => ({
+                id: event.id,
+                actor_id: actor.userId,
+                actor_name: actor.name,
+                at: now,
+                item_type: event.itemType,
+                item_id: event.itemId,
+                action: event.action,
+                changes_json: JSON.stringify(event.changes),
+              })),
+            )
+            .execute();
+          events.push(...part);
+        }
       },
     };
     return work(tx);

@@ -4,20 +4,25 @@ import {
   type CreateFeedbackInput,
   DUPLICATE_WINDOW_MS,
   type Feedback,
-  type FeedbackContactInput,
   feedbackTextKey,
+  type ModerationState,
 } from '../domain/feedback.ts';
 import { newId } from '../domain/ids.ts';
-import type { ContactsTable, FeedbackTable } from '../store/schema.ts';
-import { insertAccount, insertContact, patchAccount } from './accounts.ts';
+import type { FeedbackTable } from '../store/schema.ts';
 import { type Deps, diff, inTransaction, isUniqueViolation, type Tx } from './context.ts';
-import { presentFeedbackRow } from './feedback.ts';
+import { accountsOfContacts, presentFeedbackRow } from './feedback.ts';
+import { ContactDirectory } from './feedback-contacts.ts';
 
 export interface IngestResult {
   /** One entry per input item, in input order. */
   items: Array<{ index: number; status: 'created' | 'existing'; feedback: Feedback }>;
   created: number;
   existing: number;
+}
+
+/** Set by channels, never by API callers: portal items start out waiting for moderation. */
+export interface IngestOptions {
+  moderation?: ModerationState;
 }
 
 const CHUNK = 200;
@@ -30,66 +35,32 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
 
 const sourceKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
 
-/** Finds or creates the contact (and its account) that said a piece of feedback. */
-async function upsertContact(tx: Tx, input: FeedbackContactInput, cache: Map<string, ContactsTable>): Promise<ContactsTable | null> {
-  const email = input.email?.trim().toLowerCase() ?? null;
-  if (!email && !input.name) return null;
-  const cacheKey = email ? `e:${email}` : `n:${input.name}\u0000${input.account ?? ''}`;
-  const cached = cache.get(cacheKey);
-  if (cached) return cached;
-
-  let accountId: string | null = null;
-  if (input.account) {
-    const existing = await tx.db.selectFrom('accounts').selectAll().where('name', '=', input.account).executeTakeFirst();
-    const commercial = { arr: input.arr, currency: input.currency, segment: input.segment, plan: input.plan };
-    const given = Object.fromEntries(Object.entries(commercial).filter(([, v]) => v !== undefined && v !== null));
-    const account = existing
-      ? Object.keys(given).length > 0
-        ? await patchAccount(tx, existing, given)
-        : existing
-      : await insertAccount(tx, { name: input.account, ...given });
-    accountId = account.id;
-  }
-
-  let contact = email
-    ? await tx.db.selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirst()
-    : await tx.db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('email', 'is', null)
-        .where('name', '=', input.name ?? '')
-        .where((eb) => (accountId ? eb('account_id', '=', accountId) : eb('account_id', 'is', null)))
-        .executeTakeFirst();
-  if (!contact) {
-    contact = await insertContact(tx, { email, name: input.name ?? null, accountId });
-  } else if ((accountId && contact.account_id !== accountId) || (input.name && !contact.name)) {
-    const patch = { account_id: accountId ?? contact.account_id, name: contact.name ?? input.name ?? null, updated_at: tx.now };
-    await tx.db.updateTable('contacts').set(patch).where('id', '=', contact.id).execute();
-    await tx.record('contact', contact.id, 'update', diff({ accountId: contact.account_id, name: contact.name }, { accountId: patch.account_id, name: patch.name }));
-    contact = { ...contact, ...patch };
-  }
-  cache.set(cacheKey, contact);
-  return contact;
-}
-
 async function assertReferences(tx: Tx, items: CreateFeedbackInput[]): Promise<void> {
   const productIds = [...new Set(items.map((i) => i.productId).filter((id): id is string => !!id))];
   const contactIds = [...new Set(items.map((i) => i.contactId).filter((id): id is string => !!id))];
   const known = new Set<string>();
   for (const part of chunks(productIds)) {
-    for (const r of await tx.db.selectFrom('products').select('id').where('id', 'in', part).execute()) known.add(r.id);
+    for (const r of await tx.db.selectFrom('products').select('id').where('id', 'in', part).execute())
+      known.add(r.id);
   }
   for (const part of chunks(contactIds)) {
-    for (const r of await tx.db.selectFrom('contacts').select('id').where('id', 'in', part).execute()) known.add(r.id);
+    for (const r of await tx.db.selectFrom('contacts').select('id').where('id', 'in', part).execute())
+      known.add(r.id);
   }
   const fields: Record<string, string> = {};
   items.forEach((item, index) => {
     const prefix = items.length > 1 ? `items.${index}.` : '';
-    if (item.productId && !known.has(item.productId)) fields[`${prefix}productId`] = `no product with id ${item.productId}`;
-    if (item.contactId && !known.has(item.contactId)) fields[`${prefix}contactId`] = `no contact with id ${item.contactId}`;
+    if (item.productId && !known.has(item.productId))
+      fields[`${prefix}productId`] = `no product with id ${item.productId}`;
+    if (item.contactId && !known.has(item.contactId))
+      fields[`${prefix}contactId`] = `no contact with id ${item.contactId}`;
   });
   if (Object.keys(fields).length > 0) {
-    throw new AppError('invalid', `${Object.keys(fields).length} item(s) refer to objects that do not exist`, fields);
+    throw new AppError(
+      'invalid',
+      `${Object.keys(fields).length} item(s) refer to objects that do not exist`,
+      fields,
+    );
   }
 }
 
@@ -99,11 +70,16 @@ async function assertReferences(tx: Tx, items: CreateFeedbackInput[]): Promise<v
  * and accounts named by the items are created or updated on the way; an exact repeat of what the
  * same contact said within a day is stored but marked as a duplicate of the first.
  */
-export async function ingestFeedback(deps: Deps, actor: Actor | null, items: CreateFeedbackInput[]): Promise<IngestResult> {
+export async function ingestFeedback(
+  deps: Deps,
+  actor: Actor | null,
+  items: CreateFeedbackInput[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   authorize(actor, 'loop:write');
   for (let attempt = 0; ; attempt++) {
     try {
-      return await inTransaction(deps, actor, (tx) => ingestInTransaction(tx, items));
+      return await inTransaction(deps, actor, (tx) => ingestInTransaction(tx, items, options));
     } catch (error) {
       // Two writers raced on the same externalId: the retry sees the other's row as existing.
       if (attempt < 2 && isUniqueViolation(error)) continue;
@@ -112,28 +88,48 @@ export async function ingestFeedback(deps: Deps, actor: Actor | null, items: Cre
   }
 }
 
-async function ingestInTransaction(tx: Tx, items: CreateFeedbackInput[]): Promise<IngestResult> {
-  await assertReferences(tx, items);
-  const withIds = items.filter((i) => i.source?.externalId);
-  const existingByKey = new Map<string, FeedbackTable>();
-  for (const part of chunks(withIds)) {
-    const rows = await tx.db
-      .selectFrom('feedback')
-      .selectAll()
-      .where(
-        'external_id',
-        'in',
-        part.map((i) => i.source?.externalId as string),
-      )
-      .execute();
-    for (const row of rows) if (row.external_id) existingByKey.set(sourceKey(row.channel, row.external_id), row);
+/**
+ * Items already stored under the same (channel, externalId). Queried per channel, so the lookup
+ * uses the (channel, external_id) unique index instead of scanning the table.
+ */
+async function findExistingBySource(
+  tx: Tx,
+  items: CreateFeedbackInput[],
+): Promise<Map<string, FeedbackTable>> {
+  const idsByChannel = new Map<string, string[]>();
+  for (const item of items) {
+    const externalId = item.source?.externalId;
+    if (!externalId) continue;
+    const channel = item.source?.channel ?? 'api';
+    idsByChannel.set(channel, [...(idsByChannel.get(channel) ?? []), externalId]);
   }
+  const existing = new Map<string, FeedbackTable>();
+  for (const [channel, ids] of idsByChannel) {
+    for (const part of chunks(ids)) {
+      const rows = await tx.db
+        .selectFrom('feedback')
+        .selectAll()
+        .where('channel', '=', channel)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const row of rows) if (row.external_id) existing.set(sourceKey(row.channel, row.external_id), row);
+    }
+  }
+  return existing;
+}
 
-  const contactCache = new Map<string, ContactsTable>();
-  const results: IngestResult['items'] = [];
+async function ingestInTransaction(
+  tx: Tx,
+  items: CreateFeedbackInput[],
+  options: IngestOptions,
+): Promise<IngestResult> {
+  await assertReferences(tx, items);
+  const existingByKey = await findExistingBySource(tx, items);
+  const contacts = new ContactDirectory(tx);
+  await contacts.prefetch(items.flatMap((i) => (i.contact ? [i.contact] : [])));
+  const outcomes: Array<{ index: number; status: 'created' | 'existing'; row: FeedbackTable }> = [];
   const toInsert: FeedbackTable[] = [];
   const batchKeys = new Map<string, FeedbackTable>();
-  const recentByContactKey = new Map<string, FeedbackTable>();
 
   for (const [index, item] of items.entries()) {
     const channel = item.source?.channel ?? 'api';
@@ -141,10 +137,10 @@ async function ingestInTransaction(tx: Tx, items: CreateFeedbackInput[]): Promis
     const key = externalId ? sourceKey(channel, externalId) : null;
     const seen = key ? (existingByKey.get(key) ?? batchKeys.get(key)) : undefined;
     if (seen) {
-      results.push({ index, status: 'existing', feedback: presentFeedbackRow(seen, []) });
+      outcomes.push({ index, status: 'existing', row: seen });
       continue;
     }
-    const contact = item.contact ? await upsertContact(tx, item.contact, contactCache) : null;
+    const contact = item.contact ? await contacts.upsert(item.contact) : null;
     const receivedAt = item.receivedAt ? new Date(item.receivedAt).toISOString() : tx.now;
     const row: FeedbackTable = {
       id: newId(),
@@ -162,40 +158,86 @@ async function ingestInTransaction(tx: Tx, items: CreateFeedbackInput[]): Promis
       duplicate_of_id: null,
       created_at: tx.now,
       updated_at: tx.now,
+      moderation: options.moderation ?? null,
     };
-    if (row.contact_id) row.duplicate_of_id = await findExactDuplicate(tx, row, recentByContactKey);
     toInsert.push(row);
     if (key) batchKeys.set(key, row);
-    results.push({ index, status: 'created', feedback: presentFeedbackRow(row, []) });
+    outcomes.push({ index, status: 'created', row });
   }
 
-  for (const part of chunks(toInsert, 100)) {
-    await tx.db.insertInto('feedback').values(part).execute();
-    await recordCreations(tx, part);
-  }
+  await contacts.flush();
+  await markExactDuplicates(tx, toInsert);
+  for (const part of chunks(toInsert, 100)) await tx.db.insertInto('feedback').values(part).execute();
+  await tx.recordMany(
+    toInsert.map((row) => ({
+      itemType: 'feedback',
+      itemId: row.id,
+      action: 'create',
+      changes: diff(null, presentFeedbackRow(row, [])),
+    })),
+  );
   const created = toInsert.length;
+  const accounts = await accountsOfContacts(
+    tx.db,
+    outcomes.map((o) => o.row.contact_id),
+  );
+  const results = outcomes.map(({ index, status, row }) => ({
+    index,
+    status,
+    feedback: presentFeedbackRow(row, [], row.contact_id ? (accounts.get(row.contact_id) ?? null) : null),
+  }));
   return { items: results, created, existing: items.length - created };
 }
 
-async function recordCreations(tx: Tx, rows: FeedbackTable[]): Promise<void> {
-  for (const row of rows) await tx.record('feedback', row.id, 'create', diff(null, presentFeedbackRow(row, [])));
-}
+const windowOf = (receivedAt: string) => ({
+  start: new Date(Date.parse(receivedAt) - DUPLICATE_WINDOW_MS).toISOString(),
+  end: new Date(Date.parse(receivedAt) + DUPLICATE_WINDOW_MS).toISOString(),
+});
 
-async function findExactDuplicate(tx: Tx, row: FeedbackTable, recent: Map<string, FeedbackTable>): Promise<string | null> {
-  const windowStart = new Date(Date.parse(row.received_at) - DUPLICATE_WINDOW_MS).toISOString();
-  const windowEnd = new Date(Date.parse(row.received_at) + DUPLICATE_WINDOW_MS).toISOString();
-  const mapKey = `${row.contact_id}\u0000${row.text_key}`;
-  const inBatch = recent.get(mapKey);
-  recent.set(mapKey, inBatch ?? row);
-  if (inBatch && inBatch.received_at >= windowStart && inBatch.received_at <= windowEnd) return inBatch.id;
-  const earlier = await tx.db
-    .selectFrom('feedback')
-    .select('id')
-    .where('contact_id', '=', row.contact_id)
-    .where('text_key', '=', row.text_key)
-    .where('received_at', '>=', windowStart)
-    .where('received_at', '<=', windowEnd)
-    .orderBy('received_at')
-    .executeTakeFirst();
-  return earlier?.id ?? null;
+/**
+ * Marks each new row that repeats what the same contact said within a day: preferably the first
+ * such row of this batch, else the earliest stored one. One query per chunk of rows finds every
+ * stored candidate, instead of one query per row.
+ */
+async function markExactDuplicates(tx: Tx, rows: FeedbackTable[]): Promise<void> {
+  const withContact = rows.filter((r) => r.contact_id !== null);
+  if (withContact.length === 0) return;
+  const stored = new Map<string, Array<{ id: string; received_at: string }>>();
+  for (const part of chunks(withContact, 500)) {
+    const received = part.map((r) => r.received_at).sort();
+    const pairs = [...new Map(part.map((r) => [`${r.contact_id}\u0000${r.text_key}`, r])).values()];
+    // Pairs, not contact IN (…) AND key IN (…): SQLite would probe every combination of the two lists.
+    const candidates = await tx.db
+      .selectFrom('feedback')
+      .select(['id', 'contact_id', 'text_key', 'received_at'])
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('contact_id', 'text_key'),
+          'in',
+          pairs.map((r) => tuple(r.contact_id as string, r.text_key)),
+        ),
+      )
+      .where('received_at', '>=', windowOf(received[0]).start)
+      .where('received_at', '<=', windowOf(received[received.length - 1]).end)
+      .execute();
+    for (const c of candidates) {
+      const key = `${c.contact_id}\u0000${c.text_key}`;
+      if (!stored.get(key)?.some((s) => s.id === c.id)) stored.set(key, [...(stored.get(key) ?? []), c]);
+    }
+  }
+  const firstInBatch = new Map<string, FeedbackTable>();
+  for (const row of withContact) {
+    const key = `${row.contact_id}\u0000${row.text_key}`;
+    const window = windowOf(row.received_at);
+    const inBatch = firstInBatch.get(key);
+    if (!inBatch) firstInBatch.set(key, row);
+    if (inBatch && inBatch.received_at >= window.start && inBatch.received_at <= window.end) {
+      row.duplicate_of_id = inBatch.id;
+      continue;
+    }
+    const earliest = (stored.get(key) ?? [])
+      .filter((s) => s.received_at >= window.start && s.received_at <= window.end)
+      .sort((a, b) => a.received_at.localeCompare(b.received_at))[0];
+    row.duplicate_of_id = earliest?.id ?? null;
+  }
 }

@@ -18,6 +18,8 @@ export function presentProduct(row: ProductsTable): Product {
     users: JSON.parse(row.users_json),
     boundary: { in: JSON.parse(row.boundary_in_json), out: JSON.parse(row.boundary_out_json) },
     status: row.status as ProductStatus,
+    repository: row.repository,
+    portalEnabled: row.portal_enabled === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -35,7 +37,11 @@ export async function findProductRow(db: Db, idOrSlug: string): Promise<Products
 }
 
 /** Checks that an optional product reference names a product; `field` says which input field it was. */
-export async function assertProductExists(db: Db, id: string | null | undefined, field = 'productId'): Promise<void> {
+export async function assertProductExists(
+  db: Db,
+  id: string | null | undefined,
+  field = 'productId',
+): Promise<void> {
   if (id === null || id === undefined) return;
   const row = await db.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst();
   if (!row) throw missingReference(field, 'product', id);
@@ -43,7 +49,26 @@ export async function assertProductExists(db: Db, id: string | null | undefined,
 
 const slugTaken = (slug: string) => conflict(`a product with slug ${slug} exists`, { slug: 'already taken' });
 
-export async function createProduct(deps: Deps, actor: Actor | null, input: CreateProductInput): Promise<Product> {
+/** One repository maps to one product, so a GitHub event never has to guess. */
+async function assertRepositoryFree(db: Db, repository: string | null, productId: string): Promise<void> {
+  if (!repository) return;
+  const other = await db
+    .selectFrom('products')
+    .select('slug')
+    .where('repository', '=', repository)
+    .where('id', '!=', productId)
+    .executeTakeFirst();
+  if (other)
+    throw conflict(`repository ${repository} is mapped to product ${other.slug}`, {
+      repository: 'already mapped to another product',
+    });
+}
+
+export async function createProduct(
+  deps: Deps,
+  actor: Actor | null,
+  input: CreateProductInput,
+): Promise<Product> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const row: ProductsTable = {
@@ -57,7 +82,10 @@ export async function createProduct(deps: Deps, actor: Actor | null, input: Crea
       status: 'active',
       created_at: tx.now,
       updated_at: tx.now,
+      portal_enabled: input.portalEnabled ? 1 : 0,
+      repository: input.repository ? input.repository.toLowerCase() : null,
     };
+    await assertRepositoryFree(tx.db, row.repository, row.id);
     try {
       await tx.db.insertInto('products').values(row).execute();
     } catch (error) {
@@ -75,22 +103,36 @@ export async function getProduct(deps: Deps, actor: Actor | null, idOrSlug: stri
   return presentProduct(await findProductRow(deps.store.db, idOrSlug));
 }
 
-export async function listProducts(deps: Deps, actor: Actor | null, query: ListQuery & { status?: ProductStatus }): Promise<Page<Product>> {
+export async function listProducts(
+  deps: Deps,
+  actor: Actor | null,
+  query: ListQuery & { status?: ProductStatus },
+): Promise<Page<Product>> {
   authorize(actor, 'loop:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
-  let q = deps.store.db.selectFrom('products').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = deps.store.db
+    .selectFrom('products')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (after) q = q.where('id', '<', after.id);
   if (query.status) q = q.where('status', '=', query.status);
   const rows = await q.execute();
   return toPage(rows, limit, (r) => ({ key: r.id, id: r.id }), presentProduct);
 }
 
-export async function updateProduct(deps: Deps, actor: Actor | null, idOrSlug: string, input: UpdateProductInput): Promise<Product> {
+export async function updateProduct(
+  deps: Deps,
+  actor: Actor | null,
+  idOrSlug: string,
+  input: UpdateProductInput,
+): Promise<Product> {
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const before = await findProductRow(tx.db, idOrSlug);
-    if (input.status) assertTransition('product', PRODUCT_TRANSITIONS, before.status as ProductStatus, input.status);
+    if (input.status)
+      assertTransition('product', PRODUCT_TRANSITIONS, before.status as ProductStatus, input.status);
     const patch: Partial<ProductsTable> = { updated_at: tx.now };
     if (input.name !== undefined) patch.name = input.name;
     if (input.slug !== undefined) patch.slug = input.slug;
@@ -101,6 +143,11 @@ export async function updateProduct(deps: Deps, actor: Actor | null, idOrSlug: s
       patch.boundary_out_json = JSON.stringify(input.boundary.out);
     }
     if (input.status !== undefined) patch.status = input.status;
+    if (input.portalEnabled !== undefined) patch.portal_enabled = input.portalEnabled ? 1 : 0;
+    if (input.repository !== undefined) {
+      patch.repository = input.repository ? input.repository.toLowerCase() : null;
+      await assertRepositoryFree(tx.db, patch.repository, before.id);
+    }
     try {
       await tx.db.updateTable('products').set(patch).where('id', '=', before.id).execute();
     } catch (error) {
@@ -123,13 +170,23 @@ export async function deleteProduct(deps: Deps, actor: Actor | null, idOrSlug: s
     const row = await findProductRow(tx.db, idOrSlug);
     const uses: Record<string, number> = {};
     for (const table of ['feedback', 'patterns', 'improvements', 'deploys'] as const) {
-      const r = await tx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('product_id', '=', row.id).executeTakeFirst();
+      const r = await tx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('product_id', '=', row.id)
+        .executeTakeFirst();
       const n = toCount(r?.n);
       if (n > 0) uses[table] = n;
     }
     if (Object.keys(uses).length > 0) {
-      const list = Object.entries(uses).map(([t, n]) => `${n} ${t}`).join(', ');
-      throw conflict(`product ${row.slug} is referenced by ${list}; retire it instead (PATCH status: retired)`, undefined, { references: uses });
+      const list = Object.entries(uses)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ');
+      throw conflict(
+        `product ${row.slug} is referenced by ${list}; retire it instead (PATCH status: retired)`,
+        undefined,
+        { references: uses },
+      );
     }
     await tx.db.deleteFrom('products').where('id', '=', row.id).execute();
     await tx.record('product', row.id, 'delete', diff(presentProduct(row), null));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { normaliseFeedbackText } from '../../src/domain/feedback.ts';
 import { getDotPath } from '../../src/integrations/dot-path.ts';
-import { normaliseFeedbackText } from '../../src/integrations/normalise-text.ts';
 import { parseTimestamp } from '../../src/integrations/timestamp.ts';
 
 test('normalised text ignores case, whitespace runs and punctuation at the ends', () => {

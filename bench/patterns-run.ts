@@ -1,0 +1,5 @@
+/** Prints the pattern benchmark: node --import tsx bench/patterns-run.ts [full|quick] */
+import { benchPatterns } from './patterns.ts';
+
+const scale = process.argv[2] === 'full' ? 'full' : 'quick';
+console.log(await benchPatterns({ scale }));

@@ -1,0 +1,308 @@
+/**
+ * The representation: text → unit-length dense vector. It is fitted on the unlabelled corpus (all
+ * feedback the product has seen) and combines
+ *  - an LSA block: TF-IDF of stems, bigrams and char n-grams projected on the corpus' top singular
+ *    directions, which captures co-occurrence ("refund" ~ "money back");
+ *  - a lexical block: a signed hashing sketch of the same TF-IDF vector, which keeps exact-term detail
+ *    the low-rank projection blurs and works even before any fit.
+ * New texts update the document frequencies incrementally; the projection only changes on `refit`,
+ * which bumps `version` so stored vectors can be recognised as stale.
+ */
+import { createRng } from './prng.ts';
+import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
+import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
+import { extractTerms } from './tokenize.ts';
+
+/** Tunable knobs; defaults were chosen on CLINC150 val and HWU64 train (see README). */
+export interface TextModelOptions {
+  /** Rank of the LSA block. */
+  lsaDims?: number;
+  /** Size of the lexical sketch block (0 disables it). */
+  lexicalDims?: number;
+  /** Share of squared norm given to the lexical block, 0..1. */
+  lexicalWeight?: number;
+  /** Relative weights of the three term kinds inside the TF-IDF vector. */
+  stemWeight?: number;
+  bigramWeight?: number;
+  charWeight?: number;
+  /** Features (most frequent with df ≥ 2) kept for the projection. */
+  maxFeatures?: number;
+  /** At most this many documents (a deterministic sample) are used for the SVD. */
+  maxFitDocs?: number;
+  /** LSA coordinates are scaled by σ^-power before normalising (0 = classic LSA, 1 = whitened). */
+  sigmaPower?: number;
+  seed?: number;
+}
+
+const DEFAULTS: Required<TextModelOptions> = {
+  lsaDims: 256,
+  lexicalDims: 256,
+  lexicalWeight: 0.3,
+  stemWeight: 1,
+  bigramWeight: 0.6,
+  charWeight: 1,
+  maxFeatures: 30000,
+  maxFitDocs: 8000,
+  sigmaPower: 0.5,
+  seed: 1,
+};
+
+/** A fitted representation. Create with {@link TextModel.fit}. */
+export class TextModel {
+  readonly options: Required<TextModelOptions>;
+  /** Incremented on every refit; vectors from another version must be re-embedded. */
+  version = 0;
+  private df = new Uint32Array(HASH_SPACE);
+  private docCount = 0;
+  /** Hashed feature id → row of `projection`, or -1. */
+  private featureRow = new Int32Array(HASH_SPACE).fill(-1);
+  private projection: Float32Array = new Float32Array(0);
+  private rank = 0;
+  private sigmaScale = new Float64Array(0);
+
+  private constructor(options: TextModelOptions) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Fits a model on a corpus (any size, including empty: then only the lexical block carries signal). */
+  static fit(texts: readonly string[], options: TextModelOptions = {}): TextModel {
+    const model = new TextModel(options);
+    model.addTexts(texts);
+    model.refit(texts);
+    return model;
+  }
+
+  /** Length of every vector this model produces. */
+  get dims(): number {
+    return this.options.lsaDims + this.options.lexicalDims;
+  }
+
+  /** Number of documents seen (fit + added). */
+  get documents(): number {
+    return this.docCount;
+  }
+
+  /** Counts new texts into the document frequencies. Cheap: no re-projection. */
+  addTexts(texts: readonly string[]): void {
+    for (const t of texts) {
+      for (const id of new Set(this.termCounts(t).keys())) this.df[id]++;
+      this.docCount++;
+    }
+  }
+
+  /**
+   * Rebuilds the LSA projection from `texts` (normally the whole stored corpus) using the current
+   * document frequencies. Costs seconds for tens of thousands of texts; call it in the background.
+   */
+  refit(texts: readonly string[]): void {
+    const o = this.options;
+    const rng = createRng(o.seed);
+    let sample = texts;
+    if (texts.length > o.maxFitDocs) {
+      // Deterministic stride sample keeps the fit bounded for 100k+ corpora.
+      const step = texts.length / o.maxFitDocs;
+      sample = Array.from({ length: o.maxFitDocs }, (_, i) => texts[Math.floor(i * step)]);
+    }
+    const sampleDf = new Map<number, number>();
+    const vectors = sample.map((t) => this.tfidf(t));
+    for (const v of vectors) for (const id of v.idx) sampleDf.set(id, (sampleDf.get(id) ?? 0) + 1);
+    const features = [...sampleDf.entries()]
+      .filter(([, c]) => c >= 2)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, o.maxFeatures)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
+    this.featureRow.fill(-1);
+    features.forEach((id, row) => {
+      this.featureRow[id] = row;
+    });
+    const matrix = this.toCsr(vectors, features.length);
+    const svd = randomizedSvd(matrix, o.lsaDims, rng);
+    this.rank = svd.rank;
+    this.projection = svd.v;
+    this.sigmaScale = new Float64Array(svd.rank);
+    for (let j = 0; j < svd.rank; j++) this.sigmaScale[j] = svd.sigma[j] ** -o.sigmaPower;
+    this.version++;
+  }
+
+  /** Embeds one text into a unit vector of length {@link dims} (all zeros if it has no terms). */
+  embed(text: string): Float32Array {
+    const o = this.options;
+    const out = new Float32Array(this.dims);
+    const tf = this.tfidf(text);
+    if (tf.idx.length === 0) return out;
+    const lsa = new Float64Array(o.lsaDims);
+    const r = this.rank;
+    for (let p = 0; p < tf.idx.length; p++) {
+      const row = this.featureRow[tf.idx[p]];
+      if (row < 0) continue;
+      const w = tf.val[p];
+      const off = row * r;
+      for (let j = 0; j < r; j++) lsa[j] += w * this.projection[off + j];
+    }
+    for (let j = 0; j < r; j++) lsa[j] *= this.sigmaScale[j];
+    const lex = new Float64Array(o.lexicalDims);
+    for (let p = 0; p < tf.idx.length; p++) {
+      const id = tf.idx[p];
+      // Second hash of the id picks the sketch slot and sign (count sketch keeps dot products unbiased).
+      const h = Math.imul(id ^ 0x5bd1e995, 0x27d4eb2d) >>> 0;
+      lex[h % o.lexicalDims] += (h & 0x80000000 ? -1 : 1) * tf.val[p];
+    }
+    const lsaNorm = norm(lsa);
+    const lexNorm = norm(lex);
+    let wLsa = lsaNorm > 0 ? Math.sqrt(1 - o.lexicalWeight) / lsaNorm : 0;
+    let wLex = lexNorm > 0 ? Math.sqrt(o.lexicalWeight) / lexNorm : 0;
+    // If one block is empty the other carries the whole unit norm.
+    if (wLsa === 0 && lexNorm > 0) wLex = 1 / lexNorm;
+    if (wLex === 0 && lsaNorm > 0) wLsa = 1 / lsaNorm;
+    for (let j = 0; j < o.lsaDims; j++) out[j] = lsa[j] * wLsa;
+    for (let j = 0; j < o.lexicalDims; j++) out[o.lsaDims + j] = lex[j] * wLex;
+    return out;
+  }
+
+  /** Inverse document frequency of a stemmed word (for explaining matches and labelling clusters). */
+  stemIdf(stemmed: string): number {
+    return this.idfOf(hashTerm(`w|${stemmed}`));
+  }
+
+  /** Inverse document frequency of a bigram of stems joined by a space. */
+  bigramIdf(bigram: string): number {
+    return this.idfOf(hashTerm(`b|${bigram}`));
+  }
+
+  /** Weighted, block-normalised TF-IDF vector over hashed ids (sublinear term frequency). */
+  tfidf(text: string): SparseVector {
+    const o = this.options;
+    const bags = extractTerms(text);
+    const weights = new Map<number, number>();
+    const addBlock = (terms: string[], prefix: string, blockWeight: number): void => {
+      if (blockWeight === 0 || terms.length === 0) return;
+      const counts = new Map<number, number>();
+      for (const t of terms) {
+        const id = hashTerm(prefix + t);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      let s = 0;
+      const block: [number, number][] = [];
+      for (const [id, c] of counts) {
+        const w = (1 + Math.log(c)) * this.idfOf(id);
+        block.push([id, w]);
+        s += w * w;
+      }
+      const scale = blockWeight / Math.sqrt(s || 1);
+      for (const [id, w] of block) weights.set(id, (weights.get(id) ?? 0) + w * scale);
+    };
+    addBlock(bags.stems, 'w|', o.stemWeight);
+    addBlock(bags.bigrams, 'b|', o.bigramWeight);
+    addBlock(bags.charGrams, 'c|', o.charWeight);
+    return sparseFromMap(weights);
+  }
+
+  private idfOf(id: number): number {
+    return Math.log((this.docCount + 1) / (this.df[id] + 1)) + 1;
+  }
+
+  private termCounts(text: string): Map<number, number> {
+    const bags = extractTerms(text);
+    const counts = new Map<number, number>();
+    const add = (terms: string[], prefix: string): void => {
+      for (const t of terms) {
+        const id = hashTerm(prefix + t);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    };
+    add(bags.stems, 'w|');
+    add(bags.bigrams, 'b|');
+    add(bags.charGrams, 'c|');
+    return counts;
+  }
+
+  private toCsr(vectors: SparseVector[], cols: number): CsrMatrix {
+    const ptr = new Int32Array(vectors.length + 1);
+    const colList: number[] = [];
+    const valList: number[] = [];
+    vectors.forEach((v, r) => {
+      for (let p = 0; p < v.idx.length; p++) {
+        const row = this.featureRow[v.idx[p]];
+        if (row >= 0) {
+          colList.push(row);
+          valList.push(v.val[p]);
+        }
+      }
+      ptr[r + 1] = colList.length;
+    });
+    return {
+      rows: vectors.length,
+      cols,
+      ptr,
+      col: Int32Array.from(colList),
+      val: Float32Array.from(valList),
+    };
+  }
+
+  /** Serialises the model (options, document frequencies, projection) for storage. */
+  serialize(): Buffer {
+    const nz: number[] = [];
+    for (let i = 0; i < HASH_SPACE; i++) if (this.df[i] > 0) nz.push(i);
+    const rows: number[] = [];
+    for (let i = 0; i < HASH_SPACE; i++) if (this.featureRow[i] >= 0) rows.push(i);
+    const header = Buffer.from(
+      JSON.stringify({
+        options: this.options,
+        version: this.version,
+        docCount: this.docCount,
+        rank: this.rank,
+      }),
+    );
+    const parts = [
+      Uint32Array.of(header.length, nz.length, rows.length),
+      header,
+      Uint32Array.from(nz),
+      Uint32Array.from(nz.map((i) => this.df[i])),
+      Uint32Array.from(rows),
+      Uint32Array.from(rows.map((i) => this.featureRow[i])),
+      Float64Array.from(this.sigmaScale),
+      this.projection,
+    ];
+    return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  }
+
+  /** Restores a model written by {@link serialize}. */
+  static deserialize(buf: Uint8Array): TextModel {
+    const bytes = new Uint8Array(buf.byteLength);
+    bytes.set(buf);
+    const ab = bytes.buffer;
+    const [headerLen, nzLen, rowLen] = new Uint32Array(ab, 0, 3);
+    let off = 12;
+    const meta = JSON.parse(Buffer.from(ab, off, headerLen).toString('utf8'));
+    off += headerLen;
+    const take = (n: number): ArrayBuffer => {
+      const slice = ab.slice(off, off + n);
+      off += n;
+      return slice;
+    };
+    const model = new TextModel(meta.options);
+    model.version = meta.version;
+    model.docCount = meta.docCount;
+    model.rank = meta.rank;
+    const nz = new Uint32Array(take(nzLen * 4));
+    const dfv = new Uint32Array(take(nzLen * 4));
+    nz.forEach((id, i) => {
+      model.df[id] = dfv[i];
+    });
+    const rowIds = new Uint32Array(take(rowLen * 4));
+    const rowVals = new Uint32Array(take(rowLen * 4));
+    rowIds.forEach((id, i) => {
+      model.featureRow[id] = rowVals[i];
+    });
+    model.sigmaScale = new Float64Array(take(model.rank * 8));
+    model.projection = new Float32Array(take(rowLen * model.rank * 4));
+    return model;
+  }
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseLabelledCsv } from '../../src/patterns/csv.ts';
+import { discoverPatterns } from '../../src/patterns/discover.ts';
+import { nmi } from '../../src/patterns/metrics.ts';
+import { findNearDuplicates } from '../../src/patterns/near-duplicates.ts';
+
+const rows = parseLabelledCsv(
+  readFileSync(new URL('fixtures/small-test.csv', import.meta.url), 'utf8'),
+).filter((r) => r.label !== 'oos');
+const items = rows.map((r, i) => ({ id: `i${i}`, text: r.text }));
+
+test('discovery recovers most of the labelled groups of real messages', () => {
+  const clusters = discoverPatterns(items, { k: 6, seed: 1 });
+  assert.equal(clusters.length, 6);
+  const clusterOf = new Map<string, number>();
+  clusters.forEach((c, ci) => {
+    for (const id of c.itemIds) clusterOf.set(id, ci);
+  });
+  assert.equal(clusterOf.size, items.length);
+  const score = nmi(
+    rows.map((r) => r.label),
+    items.map((it) => clusterOf.get(it.id)!),
+  );
+  assert.ok(score > 0.6, `nmi ${score}`);
+  for (const c of clusters) {
+    assert.ok(c.label.length > 0);
+    assert.ok(c.representativeIds.length >= 1 && c.representativeIds.length <= 3);
+    assert.ok(c.representativeIds.every((id) => c.itemIds.includes(id)));
+  }
+});
+
+test('discovery is deterministic for a seed', () => {
+  const a = discoverPatterns(items, { k: 5, seed: 7 });
+  const b = discoverPatterns(items, { k: 5, seed: 7 });
+  assert.deepEqual(a, b);
+});
+
+test('a weather cluster is labelled with weather words', () => {
+  const clusters = discoverPatterns(items, { k: 6, seed: 2 });
+  const weatherIds = new Set(items.filter((_, i) => rows[i].label === 'weather').map((it) => it.id));
+  const best = clusters.reduce((a, b) =>
+    b.itemIds.filter((id) => weatherIds.has(id)).length > a.itemIds.filter((id) => weatherIds.has(id)).length
+      ? b
+      : a,
+  );
+  assert.match(best.topTerms.join(' '), /weather|rain|temperature|forecast/);
+});
+
+test("k: 'auto' picks a sensible number of clusters", () => {
+  const clusters = discoverPatterns(items, { k: 'auto', seed: 1 });
+  assert.ok(clusters.length >= 2 && clusters.length <= 20, `k=${clusters.length}`);
+});
+
+test('bad input does not crash discovery', () => {
+  assert.deepEqual(discoverPatterns([], { k: 3 }), []);
+  const one = discoverPatterns([{ id: 'x', text: 'only one' }], { k: 10 });
+  assert.equal(one.length, 1);
+  assert.deepEqual(one[0].itemIds, ['x']);
+  const odd = [
+    { id: 'a', text: '' },
+    { id: 'b', text: '🔥🔥🔥' },
+    { id: 'c', text: 'カードが使えません' },
+    { id: 'd', text: 'la aplicación se cierra sola' },
+    { id: 'e', text: 'crash '.repeat(20000) },
+  ];
+  const res = discoverPatterns(odd, { k: 50, seed: 3 });
+  assert.equal(res.flatMap((c) => c.itemIds).length, 5);
+  assert.ok(discoverPatterns(odd, { k: 'auto' }).length >= 1);
+});
+
+test('near-duplicates are grouped and distinct messages are not', () => {
+  const inbox = [
+    { id: '1', text: 'The app crashes when I upload a photo' },
+    { id: '2', text: 'the app crashes when i upload a photo!!' },
+    { id: '3', text: 'App crashes when I upload a photo' },
+    { id: '4', text: 'Please add a dark mode' },
+    { id: '5', text: 'please add dark mode' },
+    { id: '6', text: 'Export to CSV is broken' },
+    { id: '7', text: '' },
+    { id: '8', text: '' },
+  ];
+  const groups = findNearDuplicates(inbox, 0.8);
+  assert.deepEqual(
+    groups.map((g) => g.itemIds),
+    [
+      ['1', '2', '3'],
+      ['4', '5'],
+    ],
+  );
+  assert.ok(groups.every((g) => g.minSimilarity >= 0.8 && g.minSimilarity <= 1));
+  assert.deepEqual(findNearDuplicates([{ id: 'x', text: 'alone' }], 0.9), []);
+});
