@@ -5,6 +5,8 @@ import { migrateToLatest } from '../store/migrate.ts';
 import type { Deps } from '../usecases/context.ts';
 import { type CliCommand, type CliIo, UsageError } from './command.ts';
 import { crudCommands } from './commands/crud.ts';
+import { evalCommand } from './commands/eval.ts';
+import { importCommand } from './commands/import.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCommand, userCommand } from './commands/users.ts';
@@ -15,6 +17,8 @@ export const COMMANDS: CliCommand[] = [
   migrateCommand,
   userCommand,
   tokenCommand,
+  importCommand,
+  evalCommand,
   ...crudCommands,
 ];
 
