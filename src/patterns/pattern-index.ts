@@ -201,7 +201,10 @@ export class PatternIndex {
       // Mean of the two closest examples: robust to one mislabelled link, sharper than the centroid.
       let best = Number.NEGATIVE_INFINITY;
       let second = Number.NEGATIVE_INFINITY;
+      // Only the first 64 examples: big patterns (thousands of links) would otherwise dominate latency.
+      let seen = 0;
       for (const qv of this.patterns.get(id)!.examples.values()) {
+        if (seen++ >= 64) break;
         const e = dotQuantized(query, qv);
         if (e > best) {
           second = best;
