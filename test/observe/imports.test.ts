@@ -136,6 +136,14 @@ for (const target of databaseTargets()) {
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json().error.code, 'invalid');
       assert.ok(bad.json().error.fields.mapping);
+      const withCharset = await postImport(
+        t,
+        'builder',
+        'format=csv',
+        'text\nSent with a charset\n',
+        'text/csv; charset=utf-8',
+      );
+      assert.equal(withCharset.json().created, 1);
       const notJson = await postImport(t, 'builder', 'format=csv&mapping=nope', csv);
       assert.equal(notJson.statusCode, 400);
     });
