@@ -1,20 +1,8 @@
 import { z } from 'zod';
+import { FEEDBACK_CHANNELS } from '../domain/feedback.ts';
 
-/** Every channel a piece of feedback can arrive through. */
-export const FEEDBACK_CHANNELS = [
-  'api',
-  'csv',
-  'jsonl',
-  'email',
-  'github',
-  'webhook',
-  'portal',
-  'canny',
-  'productboard',
-  'fider',
-] as const;
-
-export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
+/** The channels are the domain's: one list, so a parser can never produce one the store refuses. */
+export { FEEDBACK_CHANNELS, type FeedbackChannel } from '../domain/feedback.ts';
 
 /** Longest feedback text we accept; longer texts are rejected, never silently cut. */
 export const MAX_FEEDBACK_TEXT_LENGTH = 20_000;

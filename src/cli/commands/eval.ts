@@ -8,7 +8,8 @@ export const evalCommand: CliCommand = {
   usage: EVAL_PATTERNS_USAGE,
   async run(args, ctx) {
     const [what, ...rest] = args;
-    if (what !== 'patterns') throw new UsageError(what ? `unknown evaluation "${what}"` : 'say what to evaluate: patterns');
+    if (what !== 'patterns')
+      throw new UsageError(what ? `unknown evaluation "${what}"` : 'say what to evaluate: patterns');
     return runEvalPatternsCommand(rest, { stdout: ctx.io.stdout, stderr: ctx.io.stderr });
   },
 };
