@@ -8,6 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createDeps } from '../src/deps.ts';
 import { type Actor, SYSTEM_ACTOR } from '../src/domain/authorization.ts';
 import { feedbackTextKey } from '../src/domain/feedback.ts';
 import { newId } from '../src/domain/ids.ts';
@@ -73,7 +74,7 @@ async function productosApp(
 ): Promise<{ app: FastifyInstance; token: string; deps: Deps; close: () => Promise<void> }> {
   const store = openStore(`sqlite:${path}`);
   await migrateToLatest(store.db);
-  const deps: Deps = { store, clock: () => new Date() };
+  const deps: Deps = createDeps({ store });
   const user = await createUser(deps, SYSTEM_ACTOR, {
     email: 'bench@example.test',
     name: 'Bench',

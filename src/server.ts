@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { createDeps, startBackground } from './deps.ts';
 import { buildApp } from './http/app.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -12,7 +13,10 @@ import type { Deps } from './usecases/context.ts';
 export async function startServer(config: Config): Promise<{ close: () => Promise<void>; url: string }> {
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
-  const deps: Deps = { store, clock: () => new Date() };
+  const deps: Deps = createDeps({
+    store,
+    settings: { smtpUrl: config.smtpUrl, publicUrl: config.publicUrl },
+  });
   const app = await buildApp(deps, {
     publicUrl: config.publicUrl,
     logLevel: config.logLevel,
@@ -32,12 +36,14 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
     }
   }
 
+  const stopBackground = await startBackground(deps);
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(
     `productOS is serving ${config.publicUrl} (database: ${store.dialect} ${store.location}); API docs at ${config.publicUrl}/docs\n`,
   );
   const close = async () => {
     await app.close();
+    await stopBackground();
     await store.close();
   };
   const stop = () => {

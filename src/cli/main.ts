@@ -1,4 +1,5 @@
 import { type Config, ConfigError, readConfig } from '../config.ts';
+import { createDeps } from '../deps.ts';
 import { AppError } from '../domain/errors.ts';
 import { openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
@@ -73,7 +74,7 @@ export async function runCli(
         if (!deps) {
           const store = openStore(config.databaseUrl);
           await migrateToLatest(store.db);
-          deps = { store, clock: () => new Date() };
+          deps = createDeps({ store, settings: { smtpUrl: config.smtpUrl, publicUrl: config.publicUrl } });
         }
         return deps;
       },

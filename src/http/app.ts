@@ -7,14 +7,17 @@ import type { Deps } from '../usecases/context.ts';
 import { registerAuthentication } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerBuilderRoutes } from './routes/builders.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerImprovementRoutes } from './routes/improvements.ts';
 import { registerInboundSourceRoutes } from './routes/inbound-sources.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerLoopRoutes } from './routes/loop.ts';
 import { registerPatternRoutes } from './routes/patterns.ts';
 import { registerPortalRoutes } from './routes/portal.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { registerReflectRoutes } from './routes/reflect.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 
@@ -91,6 +94,9 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerPatternRoutes(app, deps);
   registerImprovementRoutes(app, deps);
   registerItemRoutes(app, deps);
+  registerReflectRoutes(app, deps);
+  registerLoopRoutes(app, deps);
+  registerBuilderRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

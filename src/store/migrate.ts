@@ -1,11 +1,17 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/20261125T1900-initial.ts';
 import * as observe from './migrations/20261125T2000-observe.ts';
+import * as reflect from './migrations/20261125T2100-reflect.ts';
+import * as loop from './migrations/20261125T2110-loop.ts';
+import * as builders from './migrations/20261125T2120-builders.ts';
 
 /** Migrations in order; append new ones, never edit or remove one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261125T1900-initial': initial,
   '20261125T2000-observe': observe,
+  '20261125T2100-reflect': reflect,
+  '20261125T2110-loop': loop,
+  '20261125T2120-builders': builders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,3 +1,7 @@
+import type { BuilderTables } from './schema-builders.ts';
+import type { LoopTables } from './schema-loop.ts';
+import type { ReflectTables } from './schema-reflect.ts';
+
 /**
  * The tables as Kysely sees them. Timestamps are ISO-8601 UTC strings (sortable as text) and
  * booleans are 0/1 integers, so one repository layer reads the same values from SQLite and
@@ -244,7 +248,7 @@ export interface InboundSourcesTable {
   created_at: string;
 }
 
-export interface Database {
+export interface Database extends ReflectTables, LoopTables, BuilderTables {
   users: UsersTable;
   tokens: TokensTable;
   setup_tokens: SetupTokensTable;

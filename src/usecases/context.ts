@@ -3,13 +3,19 @@ import type { Actor } from '../domain/authorization.ts';
 import { newId } from '../domain/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
+import type { LoopServices } from './loop/services.ts';
+import type { ReflectServices } from './reflect/services.ts';
 
 /** What every use-case needs, passed in rather than imported: the store and a clock tests can set. */
 export interface Deps {
   store: Store;
   clock: () => Date;
-  /** Called after a transaction commits, with the events it wrote (realtime, indexes, notifications). */
-  onCommitted?: (events: RecordedEvent[]) => void;
+  /** Called after each transaction commits, with the events it wrote (indexes, impact, notifications). */
+  subscribers: Array<(events: RecordedEvent[]) => void>;
+  /** The pattern engine's live state (see src/usecases/reflect/services.ts). */
+  reflect: ReflectServices;
+  /** Outbox, notifications and impact (see src/usecases/loop/services.ts). */
+  loop: LoopServices;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -85,7 +91,7 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
     };
     return work(tx);
   });
-  if (events.length > 0) deps.onCommitted?.(events);
+  if (events.length > 0) for (const subscriber of deps.subscribers) subscriber(events);
   return result;
 }
 

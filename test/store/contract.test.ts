@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createDeps } from '../../src/deps.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -22,7 +23,7 @@ for (const target of databaseTargets()) {
       const created = await target.create();
       store = created.store;
       drop = created.drop;
-      deps = { store, clock: () => new Date('2026-11-01T00:00:00Z') };
+      deps = createDeps({ store, clock: () => new Date('2026-11-01T00:00:00Z') });
     });
     after(() => drop());
 

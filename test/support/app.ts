@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createDeps } from '../../src/deps.ts';
 import { type Actor, type Role, SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { Store } from '../../src/store/database.ts';
@@ -40,7 +41,7 @@ let counter = 0;
 export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
   const db = await target.create();
   const clock = new TestClock();
-  const deps: Deps = { store: db.store, clock: clock.now };
+  const deps: Deps = createDeps({ store: db.store, clock: clock.now });
   const app = await buildApp(deps, { publicUrl: 'http://127.0.0.1:3000', logger: false });
   const users = {} as Record<Role, TestUser>;
   for (const role of ['admin', 'builder', 'viewer'] as const) {
