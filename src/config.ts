@@ -12,6 +12,10 @@ export interface Config {
   smtpUrl: string | null;
   githubWebhookSecret: string | null;
   logLevel: string;
+  /** OpenAI-compatible embeddings endpoint (base URL or …/embeddings); null = built-in representation only. */
+  embeddingsUrl: string | null;
+  embeddingsModel: string | null;
+  embeddingsApiKey: string | null;
 }
 
 /** Thrown for a configuration value that cannot work; main prints it and exits non-zero. */
@@ -43,6 +47,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((adminEmail === null) !== (adminPassword === null)) {
     throw new ConfigError('set both PRODUCTOS_ADMIN_EMAIL and PRODUCTOS_ADMIN_PASSWORD, or neither');
   }
+  const embeddingsUrl = optional(env.EMBEDDINGS_URL);
+  if (embeddingsUrl && !/^https?:\/\//.test(embeddingsUrl)) {
+    throw new ConfigError('EMBEDDINGS_URL must start with http:// or https://');
+  }
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     port,
@@ -54,5 +62,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: optional(env.SMTP_URL),
     githubWebhookSecret: optional(env.GITHUB_WEBHOOK_SECRET),
     logLevel: optional(env.LOG_LEVEL) ?? 'info',
+    embeddingsUrl,
+    embeddingsModel: embeddingsUrl ? (optional(env.EMBEDDINGS_MODEL) ?? 'text-embedding-3-small') : null,
+    embeddingsApiKey: optional(env.EMBEDDINGS_API_KEY),
   };
+}
+
+/** The embeddings endpoint settings of a config, or null when none is configured. */
+export function embeddingsOf(config: Config): { url: string; model: string; apiKey: string | null } | null {
+  return config.embeddingsUrl
+    ? {
+        url: config.embeddingsUrl,
+        model: config.embeddingsModel ?? 'text-embedding-3-small',
+        apiKey: config.embeddingsApiKey,
+      }
+    : null;
 }

@@ -1,12 +1,16 @@
 import type { Store } from './store/database.ts';
 import type { Deps } from './usecases/context.ts';
 import { createLoopServices, type LoopSettings } from './usecases/loop/services.ts';
+import { startLoopWorker } from './usecases/loop/worker.ts';
+import type { EmbeddingsSettings } from './usecases/reflect/embeddings-client.ts';
 import { createReflectServices } from './usecases/reflect/services.ts';
 
 export interface DepsOptions {
   store: Store;
   clock?: () => Date;
   settings?: Partial<LoopSettings>;
+  /** The OpenAI-compatible embeddings endpoint combined with the built-in representation, if any. */
+  embeddings?: EmbeddingsSettings | null;
 }
 
 /**
@@ -15,22 +19,49 @@ export interface DepsOptions {
  */
 export function createDeps(options: DepsOptions): Deps {
   const settings: LoopSettings = { smtpUrl: null, publicUrl: 'http://127.0.0.1:3000', ...options.settings };
-  return {
+  const reflect = createReflectServices(options.store, { embeddings: options.embeddings });
+  const deps: Deps = {
     store: options.store,
     clock: options.clock ?? (() => new Date()),
-    subscribers: [],
-    reflect: createReflectServices(options.store),
-    loop: createLoopServices(options.store, settings),
+    // Reflect keeps its index in step; the loop turns changes into outbound webhook deliveries.
+    subscribers: [(events) => reflect.onCommit(events), (events) => deps.loop.onCommit(events)],
+    reflect,
+    loop: createLoopServices(options.store, settings, () => deps),
   };
+  return deps;
 }
 
 /**
  * Starts background work (index loading, outbox delivery, impact recomputation) and returns a
  * function that stops it. Tests that want deterministic timing call the work directly instead.
  */
-export async function startBackground(_deps: Deps): Promise<() => Promise<void>> {
+export async function startBackground(deps: Deps): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
+  // Reflect: load the pattern index now (not on the first request), then follow other processes' writes.
+  deps.reflect
+    .engine()
+    .catch((error: Error) => process.stderr.write(`productOS reflect: load failed: ${error.message}\n`));
+  const poll = setInterval(() => {
+    deps.reflect.pollEvents().catch(() => undefined);
+  }, 2000);
+  poll.unref();
+  stops.push(async () => {
+    clearInterval(poll);
+    await deps.reflect.settled();
+  });
+  // Loop: deliver the outbox (email, webhooks) and re-measure impact on an interval.
+  stops.push(startLoopWorker(deps));
   return async () => {
     for (const stop of stops.reverse()) await stop();
   };
+}
+
+/**
+ * Waits for work that commits set off in the background (index updates, webhook queueing) and
+ * releases what the services hold. Call before closing the store, so nothing touches a closed pool.
+ */
+export async function settleDeps(deps: Deps): Promise<void> {
+  await deps.reflect.settled();
+  await deps.loop.settle();
+  deps.loop.close();
 }

@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import { type Config, embeddingsOf } from './config.ts';
 import { createDeps, startBackground } from './deps.ts';
 import { buildApp } from './http/app.ts';
 import { openStore } from './store/database.ts';
@@ -16,6 +16,7 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
   const deps: Deps = createDeps({
     store,
     settings: { smtpUrl: config.smtpUrl, publicUrl: config.publicUrl },
+    embeddings: embeddingsOf(config),
   });
   const app = await buildApp(deps, {
     publicUrl: config.publicUrl,

@@ -1,14 +1,17 @@
-import { type Config, ConfigError, readConfig } from '../config.ts';
+import { type Config, ConfigError, embeddingsOf, readConfig } from '../config.ts';
 import { createDeps } from '../deps.ts';
 import { AppError } from '../domain/errors.ts';
 import { openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import type { Deps } from '../usecases/context.ts';
 import { type CliCommand, type CliIo, UsageError } from './command.ts';
+import { builderCommands } from './commands/builders.ts';
 import { crudCommands } from './commands/crud.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { evalCommand } from './commands/eval.ts';
 import { importCommand } from './commands/import.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { withReflectActions } from './commands/reflect.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCommand, userCommand } from './commands/users.ts';
 
@@ -19,8 +22,10 @@ export const COMMANDS: CliCommand[] = [
   userCommand,
   tokenCommand,
   importCommand,
+  deployCommand,
   evalCommand,
-  ...crudCommands,
+  ...withReflectActions(crudCommands),
+  ...builderCommands,
 ];
 
 function overview(): string {
@@ -74,7 +79,11 @@ export async function runCli(
         if (!deps) {
           const store = openStore(config.databaseUrl);
           await migrateToLatest(store.db);
-          deps = createDeps({ store, settings: { smtpUrl: config.smtpUrl, publicUrl: config.publicUrl } });
+          deps = createDeps({
+            store,
+            settings: { smtpUrl: config.smtpUrl, publicUrl: config.publicUrl },
+            embeddings: embeddingsOf(config),
+          });
         }
         return deps;
       },

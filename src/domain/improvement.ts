@@ -10,6 +10,14 @@ export const LINK_STATES = ['open', 'merged', 'closed'] as const;
 export const createImprovementInput = z.strictObject({
   title: text(LIMITS.title),
   productId: idSchema.nullable().optional(),
+  surface: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.name)
+    .nullable()
+    .optional()
+    .describe('one of the product’s surfaces, by name'),
   patternIds: z.array(idSchema).max(100).optional(),
   proposal: optionalText(LIMITS.longText).optional().describe('markdown'),
   effort: z.number().min(0).max(10_000).nullable().optional().describe('person-weeks'),
@@ -21,6 +29,14 @@ export type CreateImprovementInput = z.infer<typeof createImprovementInput>;
 export const updateImprovementInput = z.strictObject({
   title: text(LIMITS.title).optional(),
   productId: idSchema.nullable().optional(),
+  surface: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.name)
+    .nullable()
+    .optional()
+    .describe('one of the product’s surfaces, by name'),
   patternIds: z.array(idSchema).max(100).optional(),
   proposal: optionalText(LIMITS.longText).optional(),
   effort: z.number().min(0).max(10_000).nullable().optional(),
@@ -55,6 +71,7 @@ export const improvementSchema = z.object({
   title: z.string(),
   proposal: z.string(),
   productId: z.string().nullable(),
+  surface: z.string().nullable().describe('one of the product’s surfaces'),
   patternIds: z.array(z.string()),
   status: z.enum(IMPROVEMENT_STATUSES),
   effort: z.number().nullable(),

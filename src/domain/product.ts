@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LIMITS, slugSchema, stringList, text } from './common.ts';
 import { PRODUCT_STATUSES } from './lifecycles.ts';
+import { alternativeSchema, dependencySchema, productMapInput, surfaceSchema } from './product-map.ts';
 
-/** A product: a solution to one want or need, with a boundary. Surfaces and alternatives arrive with the map. */
+/** A product: a solution to one want or need, with a boundary, surfaces, dependencies and alternatives (product-map.ts). */
 export const productBoundary = z.strictObject({
   in: stringList().default([]),
   out: stringList().default([]),
@@ -26,6 +27,7 @@ export const createProductInput = z.strictObject({
     .boolean()
     .optional()
     .describe("accept end users' feedback through the public portal; off by default"),
+  ...productMapInput,
 });
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
@@ -38,6 +40,7 @@ export const updateProductInput = z.strictObject({
   status: z.enum(PRODUCT_STATUSES).optional(),
   repository: repositorySchema.nullable().optional(),
   portalEnabled: z.boolean().optional(),
+  ...productMapInput,
 });
 export type UpdateProductInput = z.infer<typeof updateProductInput>;
 
@@ -51,6 +54,9 @@ export const productSchema = z.object({
   status: z.enum(PRODUCT_STATUSES),
   repository: z.string().nullable(),
   portalEnabled: z.boolean(),
+  surfaces: z.array(surfaceSchema),
+  dependsOn: z.array(dependencySchema).describe('each through a named surface of that product'),
+  alternatives: z.array(alternativeSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -56,6 +56,8 @@ const issueCommentPayload = z.object({
     body: z.string().nullish(),
     created_at: z.string(),
   }),
+  // GitHub sends comments on pull requests as issue_comment too; the issue then has a pull_request key.
+  issue: z.object({ pull_request: z.unknown().optional() }).optional(),
   repository,
   sender: user,
 });
@@ -85,7 +87,8 @@ const releasePayload = z.object({
 
 /**
  * Turns a GitHub webhook delivery into what productOS cares about:
- * - `issues` opened/edited and `issue_comment` created/edited → feedback. The external
+ * - `issues` opened/edited and `issue_comment` created/edited on issues → feedback (comments on
+ *   pull requests are code review and are ignored). The external
  *   id is the issue (or comment) id, not the delivery id, so an edit updates the same
  *   item. Bot senders are ignored (dependabot & co. are not users giving feedback).
  * - `pull_request` closed with merged=true → pull_request_merged.
@@ -129,6 +132,8 @@ export function interpretGithubEvent(
     if (action !== 'created' && action !== 'edited')
       return ignored(`issue_comment.${action} is not feedback`);
     if (sender.type === 'Bot') return ignored(`comment by bot ${sender.login}`);
+    if (parsed.data.issue?.pull_request !== undefined)
+      return ignored('comment on a pull request is review, not feedback');
     return feedback(
       {
         text: comment.body ?? '',

@@ -6,6 +6,7 @@
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
 import { type Matrix, sphericalKMeans } from './kmeans.ts';
 import { nearestNeighbors } from './neighbors.ts';
+import { projectTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
 import { TextModel } from './text-model.ts';
 
@@ -26,7 +27,16 @@ export interface DiscoveryOptions {
   vectors?: Float32Array[];
   /** Neighbours averaged into each item before clustering (0 disables smoothing). */
   smoothingNeighbors?: number;
+  /**
+   * Above this many items, vectors are first projected on their top `reducedDims` principal
+   * directions, so neighbour search, the choice of k and k-means stay within a minute at 100k items.
+   */
+  reduceAbove?: number;
+  reducedDims?: number;
 }
+
+/** Default of {@link DiscoveryOptions.reduceAbove}: every evaluation corpus (≤ 5k items) stays exact. */
+export const REDUCE_ABOVE = 15000;
 
 /** One discovered pattern candidate. */
 export interface DiscoveredPattern {
@@ -120,21 +130,36 @@ export function discoverPatterns(
 ): DiscoveredPattern[] {
   const seed = options.seed ?? 1;
   if (items.length === 0) return [];
+  const t0 = performance.now();
+  const trace = (stage: string): void => {
+    if (process.env.PATTERNS_TRACE) process.stderr.write(`discover ${stage} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  };
+  const vectors = options.vectors && options.vectors.length === items.length ? options.vectors : undefined;
+  const large = items.length > (options.reduceAbove ?? REDUCE_ABOVE);
+  // A large corpus without a model gets one fitted on a 10k stride sample with a smaller LSA rank:
+  // document frequencies and co-occurrence are well estimated by the sample and fitting stays in seconds.
+  const fitTexts = large
+    ? Array.from({ length: 10000 }, (_, i) => items[Math.floor((i * items.length) / 10000)].text)
+    : items.map((i) => i.text);
   const model =
     options.model ??
-    TextModel.fit(
-      items.map((i) => i.text),
-      { seed },
-    );
-  const d = model.dims;
+    (vectors ? undefined : TextModel.fit(fitTexts, large ? { seed, lsaDims: 96, maxFitDocs: 6000 } : { seed }));
+  trace('fit');
+  const d = vectors?.[0]?.length ?? model?.dims ?? 0;
   const n = items.length;
   const data = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) data.set(options.vectors?.[i] ?? model.embed(items[i].text), i * d);
-  const base: Matrix = { data, n, d };
+  for (let i = 0; i < n; i++) data.set(vectors?.[i] ?? (model as TextModel).embed(items[i].text), i * d);
+  const full: Matrix = { data, n, d };
+  const base = large
+    ? projectTopSubspace(full, options.reducedDims ?? 64, seed) : full;
+  trace('embed+reduce');
   const smoothed = smoothWithNeighbors(base, options.smoothingNeighbors ?? 5, seed);
+  trace('smooth');
   const kOption = options.k ?? 'auto';
   const k = kOption === 'auto' ? chooseK(smoothed, seed) : Math.max(1, Math.min(Math.floor(kOption) || 1, n));
+  trace(`choose k=${k}`);
   const res = sphericalKMeans(smoothed, k, { seed });
+  trace('k-means');
   const members: number[][] = Array.from({ length: res.k }, () => []);
   for (let i = 0; i < n; i++) members[res.assignments[i]].push(i);
   const terms = items.map((it) => labelTerms(it.text));
@@ -145,7 +170,8 @@ export function discoverPatterns(
     if (ids.length === 0) continue;
     const sims = ids.map((i) => {
       let s = 0;
-      for (let t = 0; t < d; t++) s += smoothed.data[i * d + t] * res.centroids[c * d + t];
+      const sd = smoothed.d;
+      for (let t = 0; t < sd; t++) s += smoothed.data[i * sd + t] * res.centroids[c * sd + t];
       return [i, s] as const;
     });
     sims.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
@@ -162,5 +188,6 @@ export function discoverPatterns(
     });
   }
   out.sort((a, b) => b.itemIds.length - a.itemIds.length);
+  trace('labels');
   return out;
 }

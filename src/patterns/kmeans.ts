@@ -127,7 +127,7 @@ export function sphericalKMeans(m: Matrix, kWanted: number, options: KMeansOptio
   if (n > (options.fullBatchLimit ?? 25000)) {
     const batch = options.batchSize ?? 4096;
     const counts = new Float64Array(k).fill(1);
-    const steps = Math.max(20, Math.min(150, Math.ceil((n * 3) / batch)));
+    const steps = Math.max(20, Math.min(60, Math.ceil((n * 2) / batch)));
     for (let step = 0; step < steps; step++) {
       for (let b = 0; b < batch; b++) {
         const i = rng.int(n);

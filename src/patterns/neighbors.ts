@@ -77,35 +77,76 @@ export function nearestNeighbors(m: Matrix, k: number, seed: number): NeighborLi
     }
     return { ids, sims };
   }
-  // Coarse cells of ~1000 items; each item searches its own cell and its second-nearest cell.
-  const cells = Math.max(2, Math.round(m.n / 1000));
-  const coarse = sphericalKMeans(m, cells, { seed, maxIterations: 3 });
-  const members: number[][] = Array.from({ length: coarse.k }, () => []);
-  const second = new Int32Array(m.n);
+  // Leaf cells of at most ~700 items (a coarse k-means, then over-full cells are split again, so a
+  // skewed corpus cannot make one cell quadratic); each item searches its own and next-nearest leaf.
+  const leaves: number[][] = [];
+  const leafCentres: number[][] = [];
+  const split = (rows: number[], depth: number): void => {
+    const target = 300;
+    if (rows.length <= 700 || depth >= 3) {
+      leaves.push(rows);
+      const c = new Float64Array(m.d);
+      for (const i of rows) for (let t = 0; t < m.d; t++) c[t] += m.data[i * m.d + t];
+      let s = 0;
+      for (let t = 0; t < m.d; t++) s += c[t] * c[t];
+      s = Math.sqrt(s) || 1;
+      leafCentres.push(Array.from(c, (x) => x / s));
+      return;
+    }
+    const sub = new Float32Array(rows.length * m.d);
+    rows.forEach((i, r) => {
+      sub.set(m.data.subarray(i * m.d, i * m.d + m.d), r * m.d);
+    });
+    const cells = Math.max(2, Math.round(rows.length / target));
+    const res = sphericalKMeans({ data: sub, n: rows.length, d: m.d }, cells, {
+      seed: seed + depth,
+      maxIterations: 3,
+    });
+    const groups: number[][] = Array.from({ length: res.k }, () => []);
+    rows.forEach((i, r) => {
+      groups[res.assignments[r]].push(i);
+    });
+    const nonEmpty = groups.filter((g) => g.length > 0);
+    if (nonEmpty.length <= 1) {
+      split(rows.slice(0, rows.length >> 1), 3);
+      split(rows.slice(rows.length >> 1), 3);
+      return;
+    }
+    for (const g of nonEmpty) split(g, depth + 1);
+  };
+  split(
+    Array.from({ length: m.n }, (_, i) => i),
+    0,
+  );
+  const leafOf = new Int32Array(m.n);
+  leaves.forEach((rows, l) => {
+    for (const i of rows) leafOf[i] = l;
+  });
+  const centres = Float32Array.from(leafCentres.flat());
+  const out: NeighborLists = { ids: new Array(m.n), sims: new Array(m.n) };
   for (let i = 0; i < m.n; i++) {
-    members[coarse.assignments[i]].push(i);
     let best = -1;
     let bestSim = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < coarse.k; c++) {
-      if (c === coarse.assignments[i]) continue;
+    const own = leafOf[i];
+    for (let c = 0; c < leaves.length; c++) {
+      if (c === own) continue;
       let s = 0;
-      for (let t = 0; t < m.d; t++) s += m.data[i * m.d + t] * coarse.centroids[c * m.d + t];
+      for (let t = 0; t < m.d; t++) s += m.data[i * m.d + t] * centres[c * m.d + t];
       if (s > bestSim) {
         bestSim = s;
         best = c;
       }
     }
-    second[i] = best;
-  }
-  for (let i = 0; i < m.n; i++) {
-    const own = members[coarse.assignments[i]];
-    const other = second[i] >= 0 ? members[second[i]] : [];
-    const cand = Int32Array.from([...own, ...other]);
+    const ownRows = leaves[own];
+    const other = best >= 0 ? leaves[best] : [];
+    const cand = new Int32Array(ownRows.length + other.length);
+    cand.set(ownRows, 0);
+    cand.set(other, ownRows.length);
     const buf = new Float32Array(cand.length);
     scoreCandidates(m, i, cand, buf);
     const [a, b] = topK(buf, cand, i, k);
-    ids.push(a);
-    sims.push(b);
+    out.ids[i] = a;
+    out.sims[i] = b;
   }
-  return { ids, sims };
+  return out;
 }

@@ -34,7 +34,7 @@ export interface SuggestResult {
 export interface PatternIndexOptions {
   /** Needed to accept texts (not only vectors) and to explain matches. */
   model?: TextModel;
-  /** Vector length when no model is given. */
+  /** Vector length; defaults to the model's. Set it when vectors combine the model's with others. */
   dims?: number;
   /** Top score below this → noneFits. Calibrated on CLINC150 (see README). */
   noneFitsThreshold?: number;
@@ -53,6 +53,10 @@ export interface SuggestOptions {
   limit?: number;
   /** Score every pattern (reference answers for tests and benchmarks). */
   exhaustive?: boolean;
+  /** The query's text when a vector is passed, so matched terms can still be explained. */
+  text?: string;
+  /** Patterns never to suggest (e.g. those the item is already linked to). */
+  exclude?: ReadonlySet<string>;
 }
 
 interface PatternEntry {
@@ -81,7 +85,7 @@ export class PatternIndex {
 
   constructor(options: PatternIndexOptions) {
     this.model = options.model;
-    const dims = options.model?.dims ?? options.dims;
+    const dims = options.dims ?? options.model?.dims;
     if (!dims || dims <= 0) throw new Error('PatternIndex needs a model or positive dims');
     this.dims = dims;
     this.options = {
@@ -186,6 +190,7 @@ export class PatternIndex {
     const shortlist = Math.max(limit * 3, 10);
     const top: [string, number][] = [];
     for (const id of candidates) {
+      if (options.exclude?.has(id)) continue;
       const c = this.patterns.get(id)!.centroid;
       let s = 0;
       for (let t = 0; t < c.length; t++) s += c[t] * metricQuery[t];
@@ -215,7 +220,8 @@ export class PatternIndex {
       return [id, (1 - w) * s + w * near] as [string, number];
     });
     rescored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const queryStems = typeof input === 'string' ? this.queryStems(input) : new Map<string, string>();
+    const queryText = typeof input === 'string' ? input : options.text;
+    const queryStems = queryText ? this.queryStems(queryText) : new Map<string, string>();
     const suggestions = rescored.slice(0, limit).map(([patternId, s]) => ({
       patternId,
       score: Math.max(0, Math.min(1, s)),

@@ -65,6 +65,13 @@ export function openStore(url: string): Store {
     return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+  // An idle client can lose its connection (server restart, failover, a dropped test database);
+  // without a listener pg rethrows that as an uncaught error and the whole process dies.
+  pool.on('error', (error) => {
+    process.stderr.write(
+      `productOS: a PostgreSQL connection was lost and will be replaced: ${error.message}\n`,
+    );
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = '';

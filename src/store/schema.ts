@@ -113,6 +113,8 @@ export interface PatternsTable {
   merged_into_id: string | null;
   created_at: string;
   updated_at: string;
+  /** one of the product's surfaces (names a row of product_surfaces); optional on insert */
+  surface?: string | null;
 }
 
 export interface PatternFeedbackTable {
@@ -140,6 +142,8 @@ export interface ImprovementsTable {
   decided_by: string | null;
   created_at: string;
   updated_at: string;
+  /** one of the product's surfaces (names a row of product_surfaces); optional on insert */
+  surface?: string | null;
 }
 
 export interface ImprovementPatternsTable {
@@ -248,6 +252,13 @@ export interface InboundSourcesTable {
   created_at: string;
 }
 
+export interface RateLimitHitsTable {
+  id: string;
+  scope: string;
+  key: string;
+  at: string;
+}
+
 export interface Database extends ReflectTables, LoopTables, BuilderTables {
   users: UsersTable;
   tokens: TokensTable;
@@ -272,4 +283,5 @@ export interface Database extends ReflectTables, LoopTables, BuilderTables {
   kudos: KudosTable;
   events: EventsTable;
   inbound_sources: InboundSourcesTable;
+  rate_limit_hits: RateLimitHitsTable;
 }

@@ -150,11 +150,22 @@ export async function getHistory(
   authorize(actor, 'loop:read');
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
+  // A pattern's history includes that of the patterns merged into it.
+  const merged =
+    collection === 'patterns'
+      ? (
+          await deps.store.db
+            .selectFrom('patterns')
+            .select('id')
+            .where('merged_into_id', '=', itemId)
+            .execute()
+        ).map((r) => r.id)
+      : [];
   let q = deps.store.db
     .selectFrom('events')
     .selectAll()
     .where('item_type', '=', ITEM_COLLECTIONS[collection])
-    .where('item_id', '=', itemId)
+    .where('item_id', 'in', [itemId, ...merged])
     .orderBy('id')
     .limit(limit + 1);
   if (after) q = q.where('id', '>', after.id);

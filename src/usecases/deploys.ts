@@ -6,6 +6,7 @@ import { IMPROVEMENT_TRANSITIONS, type ImprovementStatus } from '../domain/lifec
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { DeploysTable } from '../store/schema.ts';
 import { type Db, type Deps, diff, inTransaction, isUniqueViolation } from './context.ts';
+import { enqueueDeployNotifications } from './loop/notifications.ts';
 import { assertProductExists } from './products.ts';
 
 export function presentDeploy(row: DeploysTable, improvementIds: string[]): Deploy {
@@ -119,6 +120,8 @@ export async function createDeploy(
         });
       }
     }
+    // Close the loop in the same transaction: the people who asked are queued to hear it shipped.
+    await enqueueDeployNotifications(tx, deps.loop.settings, row.id);
     const deploy = presentDeploy(row, improvementIds.sort());
     await tx.record('deploy', row.id, 'create', diff(null, deploy));
     return deploy;

@@ -11,6 +11,7 @@ import {
 import { assertTransition, IMPROVEMENT_TRANSITIONS, type ImprovementStatus } from '../domain/lifecycles.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { ImplementationLinksTable, ImprovementsTable } from '../store/schema.ts';
+import { assertSurfaceOf, surfacePatch } from './builders/product-parts.ts';
 import { type Db, type Deps, diff, inTransaction, type Tx } from './context.ts';
 import { assertProductExists } from './products.ts';
 
@@ -26,6 +27,7 @@ export function presentImprovement(row: ImprovementsTable, related: Related): Im
     title: row.title,
     proposal: row.proposal,
     productId: row.product_id,
+    surface: row.surface ?? null,
     patternIds: related.patternIds,
     status: row.status as ImprovementStatus,
     effort: row.effort,
@@ -153,11 +155,13 @@ export async function createImprovement(
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     await assertProductExists(tx.db, input.productId);
+    await assertSurfaceOf(tx.db, input.productId, input.surface);
     const row: ImprovementsTable = {
       id: newId(),
       title: input.title,
       proposal: input.proposal ?? '',
       product_id: input.productId ?? null,
+      surface: input.surface ?? null,
       status: 'proposed',
       effort: input.effort ?? null,
       risk: input.risk ?? null,
@@ -249,6 +253,7 @@ export async function updateImprovement(
     if (input.title !== undefined) patch.title = input.title;
     if (input.proposal !== undefined) patch.proposal = input.proposal;
     if (input.productId !== undefined) patch.product_id = input.productId;
+    Object.assign(patch, await surfacePatch(tx.db, beforeRow, input));
     if (input.effort !== undefined) patch.effort = input.effort;
     if (input.risk !== undefined) patch.risk = input.risk;
     if (input.confidence !== undefined) patch.confidence = input.confidence;

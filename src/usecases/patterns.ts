@@ -2,23 +2,45 @@ import { type Actor, authorize } from '../domain/authorization.ts';
 import { AppError, notFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { assertTransition, PATTERN_TRANSITIONS, type PatternStatus } from '../domain/lifecycles.ts';
-import type { CreatePatternInput, Pattern, PatternListQuery, UpdatePatternInput } from '../domain/pattern.ts';
+import type {
+  CreatePatternInput,
+  Pattern,
+  PatternListQuery,
+  PatternStats,
+  UpdatePatternInput,
+} from '../domain/pattern.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { PatternsTable } from '../store/schema.ts';
+import { assertSurfaceOf, surfacePatch } from './builders/product-parts.ts';
 import { type Db, type Deps, diff, inTransaction, type Tx, toCount } from './context.ts';
 import { assertProductExists } from './products.ts';
+import { emptyPatternStats, patternStats } from './reflect/pattern-stats.ts';
 
-export function presentPattern(row: PatternsTable, feedbackCount: number): Pattern {
+/** Whitelist presenter; `stats` are the derived fields (see reflect/pattern-stats.ts). */
+export function presentPattern(row: PatternsTable, stats: PatternStats): Pattern {
   return {
     id: row.id,
     title: row.title,
     description: row.description,
     productId: row.product_id,
+    surface: row.surface ?? null,
     status: row.status as PatternStatus,
     mergedIntoId: row.merged_into_id,
-    feedbackCount,
+    ...stats,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** What the history records of a pattern: its own fields, not the derived ones. */
+export function historyOf(row: PatternsTable): Record<string, unknown> {
+  return {
+    title: row.title,
+    description: row.description,
+    productId: row.product_id,
+    surface: row.surface ?? null,
+    status: row.status,
+    mergedIntoId: row.merged_into_id,
   };
 }
 
@@ -41,8 +63,9 @@ export async function findPatternRow(db: Db, id: string): Promise<PatternsTable>
   return row;
 }
 
-async function present(db: Db, row: PatternsTable): Promise<Pattern> {
-  return presentPattern(row, (await feedbackCounts(db, [row.id])).get(row.id) ?? 0);
+/** Presents one pattern with its derived fields as of `now`. */
+export async function present(db: Db, row: PatternsTable, now: Date): Promise<Pattern> {
+  return presentPattern(row, (await patternStats(db, [row.id], now)).get(row.id) ?? emptyPatternStats(now));
 }
 
 /**
@@ -114,26 +137,28 @@ export async function createPattern(
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     await assertProductExists(tx.db, input.productId);
+    await assertSurfaceOf(tx.db, input.productId, input.surface);
     const row: PatternsTable = {
       id: newId(),
       title: input.title,
       description: input.description ?? '',
       product_id: input.productId ?? null,
+      surface: input.surface ?? null,
       status: 'emerging',
       merged_into_id: null,
       created_at: tx.now,
       updated_at: tx.now,
     };
     await tx.db.insertInto('patterns').values(row).execute();
-    await tx.record('pattern', row.id, 'create', diff(null, presentPattern(row, 0)));
-    const linked = input.feedbackIds?.length ? await addLinks(tx, row.id, input.feedbackIds) : 0;
-    return presentPattern(row, linked);
+    await tx.record('pattern', row.id, 'create', diff(null, historyOf(row)));
+    if (input.feedbackIds?.length) await addLinks(tx, row.id, input.feedbackIds);
+    return present(tx.db, row, new Date(tx.now));
   });
 }
 
 export async function getPattern(deps: Deps, actor: Actor | null, id: string): Promise<Pattern> {
   authorize(actor, 'loop:read');
-  return present(deps.store.db, await findPatternRow(deps.store.db, id));
+  return present(deps.store.db, await findPatternRow(deps.store.db, id), deps.clock());
 }
 
 export async function listPatterns(
@@ -154,16 +179,20 @@ export async function listPatterns(
   if (query.status) q = q.where('status', '=', query.status);
   if (query.productId) q = q.where('product_id', '=', query.productId);
   if (query.q) q = q.where('title', 'like', `%${query.q.replace(/[%_]/g, '')}%`);
+  // Merged patterns only redirect: they are fetched by id, not listed.
+  q = q.where('merged_into_id', 'is', null);
   const rows = await q.execute();
-  const counts = await feedbackCounts(
+  const now = deps.clock();
+  const stats = await patternStats(
     db,
-    rows.map((r) => r.id),
+    rows.slice(0, limit).map((r) => r.id),
+    now,
   );
   return toPage(
     rows,
     limit,
     (r) => ({ key: r.id, id: r.id }),
-    (r) => presentPattern(r, counts.get(r.id) ?? 0),
+    (r) => presentPattern(r, stats.get(r.id) ?? emptyPatternStats(now)),
   );
 }
 
@@ -183,12 +212,11 @@ export async function updatePattern(
     if (input.title !== undefined) patch.title = input.title;
     if (input.description !== undefined) patch.description = input.description;
     if (input.productId !== undefined) patch.product_id = input.productId;
+    Object.assign(patch, await surfacePatch(tx.db, before, input));
     if (input.status !== undefined) patch.status = input.status;
     await tx.db.updateTable('patterns').set(patch).where('id', '=', id).execute();
-    const count = (await feedbackCounts(tx.db, [id])).get(id) ?? 0;
-    const after = presentPattern({ ...before, ...patch }, count);
-    await tx.record('pattern', id, 'update', diff(presentPattern(before, count), after));
-    return after;
+    await tx.record('pattern', id, 'update', diff(historyOf(before), historyOf({ ...before, ...patch })));
+    return present(tx.db, { ...before, ...patch }, new Date(tx.now));
   });
 }
 
@@ -224,7 +252,7 @@ export async function deletePattern(deps: Deps, actor: Actor | null, id: string)
     ).map((r) => r.feedback_id);
     await tx.db.deleteFrom('patterns').where('id', '=', id).execute();
     await returnUnlinkedToInbox(tx, linked);
-    await tx.record('pattern', id, 'delete', diff(presentPattern(row, linked.length), null));
+    await tx.record('pattern', id, 'delete', diff({ ...historyOf(row), feedbackCount: linked.length }, null));
   });
 }
 
@@ -237,8 +265,18 @@ export async function linkFeedback(
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const row = await findPatternRow(tx.db, patternId);
+    if (row.merged_into_id) {
+      throw new AppError(
+        'conflict',
+        `pattern ${patternId} was merged into ${row.merged_into_id}: link there`,
+        undefined,
+        {
+          mergedIntoId: row.merged_into_id,
+        },
+      );
+    }
     const added = await addLinks(tx, patternId, feedbackIds);
-    return { ...(await present(tx.db, row)), added };
+    return { ...(await present(tx.db, row, new Date(tx.now))), added };
   });
 }
 
@@ -262,6 +300,6 @@ export async function unlinkFeedback(
       patternIds: { before: null, after: `-${patternId}` },
     });
     await tx.record('pattern', patternId, 'update', { feedback: { before: null, after: '-1 unlinked' } });
-    return present(tx.db, row);
+    return present(tx.db, row, new Date(tx.now));
   });
 }

@@ -5,11 +5,13 @@ import { conflict, missingReference, notFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { assertTransition, PRODUCT_TRANSITIONS, type ProductStatus } from '../domain/lifecycles.ts';
 import type { CreateProductInput, Product, UpdateProductInput } from '../domain/product.ts';
+import { EMPTY_MAP_PARTS, type ProductMapParts } from '../domain/product-map.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { ProductsTable } from '../store/schema.ts';
+import { loadMapParts, loadProductParts, saveMapParts } from './builders/product-parts.ts';
 import { type Db, type Deps, diff, inTransaction, isUniqueViolation, toCount } from './context.ts';
 
-export function presentProduct(row: ProductsTable): Product {
+export function presentProduct(row: ProductsTable, parts: ProductMapParts = EMPTY_MAP_PARTS): Product {
   return {
     id: row.id,
     slug: row.slug,
@@ -20,6 +22,7 @@ export function presentProduct(row: ProductsTable): Product {
     status: row.status as ProductStatus,
     repository: row.repository,
     portalEnabled: row.portal_enabled === 1,
+    ...parts,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -92,7 +95,8 @@ export async function createProduct(
       if (isUniqueViolation(error)) throw slugTaken(row.slug);
       throw error;
     }
-    const product = presentProduct(row);
+    await saveMapParts(tx, row.id, input);
+    const product = presentProduct(row, await loadProductParts(tx.db, row.id));
     await tx.record('product', row.id, 'create', diff(null, product));
     return product;
   });
@@ -100,7 +104,8 @@ export async function createProduct(
 
 export async function getProduct(deps: Deps, actor: Actor | null, idOrSlug: string): Promise<Product> {
   authorize(actor, 'loop:read');
-  return presentProduct(await findProductRow(deps.store.db, idOrSlug));
+  const row = await findProductRow(deps.store.db, idOrSlug);
+  return presentProduct(row, await loadProductParts(deps.store.db, row.id));
 }
 
 export async function listProducts(
@@ -119,7 +124,16 @@ export async function listProducts(
   if (after) q = q.where('id', '<', after.id);
   if (query.status) q = q.where('status', '=', query.status);
   const rows = await q.execute();
-  return toPage(rows, limit, (r) => ({ key: r.id, id: r.id }), presentProduct);
+  const parts = await loadMapParts(
+    deps.store.db,
+    rows.slice(0, limit).map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => ({ key: r.id, id: r.id }),
+    (r) => presentProduct(r, parts.get(r.id)),
+  );
 }
 
 export async function updateProduct(
@@ -131,6 +145,7 @@ export async function updateProduct(
   authorize(actor, 'loop:write');
   return inTransaction(deps, actor, async (tx) => {
     const before = await findProductRow(tx.db, idOrSlug);
+    const partsBefore = await loadProductParts(tx.db, before.id);
     if (input.status)
       assertTransition('product', PRODUCT_TRANSITIONS, before.status as ProductStatus, input.status);
     const patch: Partial<ProductsTable> = { updated_at: tx.now };
@@ -154,8 +169,9 @@ export async function updateProduct(
       if (isUniqueViolation(error)) throw slugTaken(input.slug ?? '');
       throw error;
     }
-    const after = presentProduct({ ...before, ...patch });
-    await tx.record('product', before.id, 'update', diff(presentProduct(before), after));
+    await saveMapParts(tx, before.id, input);
+    const after = presentProduct({ ...before, ...patch }, await loadProductParts(tx.db, before.id));
+    await tx.record('product', before.id, 'update', diff(presentProduct(before, partsBefore), after));
     return after;
   });
 }
@@ -169,6 +185,14 @@ export async function deleteProduct(deps: Deps, actor: Actor | null, idOrSlug: s
   await inTransaction(deps, actor, async (tx) => {
     const row = await findProductRow(tx.db, idOrSlug);
     const uses: Record<string, number> = {};
+    const dependants = await tx.db
+      .selectFrom('product_dependencies as d')
+      .innerJoin('product_surfaces as s', 's.id', 'd.surface_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('s.product_id', '=', row.id)
+      .where('d.product_id', '!=', row.id)
+      .executeTakeFirst();
+    if (toCount(dependants?.n) > 0) uses.dependants = toCount(dependants?.n);
     for (const table of ['feedback', 'patterns', 'improvements', 'deploys'] as const) {
       const r = await tx.db
         .selectFrom(table)

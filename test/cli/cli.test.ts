@@ -1,45 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { CliIo } from '../../src/cli/command.ts';
-import { runCli } from '../../src/cli/main.ts';
-import { readConfig } from '../../src/config.ts';
+import { cliOnTempDatabase } from '../support/cli.ts';
 
 const run = promisify(execFile);
 
-function captured(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTty: false,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
-
 describe('the productos CLI', () => {
-  let dir: string;
-  let config: ReturnType<typeof readConfig>;
-  const cli = async (...argv: string[]) => {
-    const io = captured();
-    const code = await runCli(argv, io, config);
-    return { code, out: io.out, err: io.err };
-  };
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'productos-cli-'));
-    config = readConfig({ DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cli, dir: tempDir } = cliOnTempDatabase('cli');
 
   test('--help lists every command and each command explains itself', async () => {
     const help = await cli('--help');
@@ -130,7 +100,7 @@ describe('the productos CLI', () => {
     assert.equal(created.code, 0, created.err);
     const product = JSON.parse(created.out);
     assert.equal(product.slug, 'balena-cloud');
-    const file = join(dir, 'fb.json');
+    const file = join(tempDir(), 'fb.json');
     writeFileSync(
       file,
       JSON.stringify({
@@ -173,7 +143,7 @@ describe('the productos CLI', () => {
       process.execPath,
       [join(import.meta.dirname, '../../bin/productos.mjs'), '--help'],
       {
-        env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bin.db')}` },
+        env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(), 'bin.db')}` },
       },
     );
     assert.match(stdout, /Usage: productos <command>/);

@@ -186,7 +186,11 @@ for (const target of databaseTargets()) {
         body.items.map((i: { status: string }) => i.status),
         ['created', 'created', 'existing'],
       );
-      assert.equal(body.items[2].feedback.id, body.items[0].feedback.id);
+      assert.equal(body.items[2].id, body.items[0].id);
+      assert.equal(
+        (await t.call('viewer', 'GET', `/api/v1/feedback/${body.items[1].id}`)).json().text,
+        'batch two',
+      );
     });
 
     test('receivedAt defaults to now and exact repeats from one contact within a day are flagged', async () => {

@@ -88,6 +88,16 @@ test('issue_comment.created becomes feedback keyed by comment id with the commen
   assert.equal(edited.kind === 'feedback' && edited.item.source.externalId, 'github:issue_comment:492700400');
 });
 
+test('comments on pull requests are review, not feedback, and are ignored', () => {
+  const payload = example('issue_comment', 'created');
+  (payload.issue as Record<string, unknown>).pull_request = {
+    url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+  };
+  const result = interpretGithubEvent('issue_comment', 'd', payload);
+  assert.equal(result.kind, 'ignored');
+  assert.match(result.kind === 'ignored' ? result.reason : '', /pull request/);
+});
+
 test('issues from bots are ignored', () => {
   const payload = example('issues', 'opened');
   (payload.sender as { type: string }).type = 'Bot';

@@ -113,6 +113,19 @@ for (const target of databaseTargets()) {
       assert.equal((await submit({ productSlug: 'etcher', text: 'next minute' }, ip)).statusCode, 202);
     });
 
+    test('a product site on another origin may post: CORS preflight and response headers allow it', async () => {
+      const preflight = await t.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/portal/feedback',
+        headers: { origin: 'https://etcher.example', 'access-control-request-method': 'POST' },
+      });
+      assert.equal(preflight.statusCode, 204);
+      assert.equal(preflight.headers['access-control-allow-origin'], '*');
+      assert.match(String(preflight.headers['access-control-allow-headers']), /content-type/);
+      const posted = await submit({ productSlug: 'etcher', text: 'from the product site' }, '192.0.2.90');
+      assert.equal(posted.headers['access-control-allow-origin'], '*');
+    });
+
     test('a signed-in user is the contact of what they send', async () => {
       await t.app.inject({
         method: 'POST',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createDeps } from '../../src/deps.ts';
+import { createDeps, settleDeps } from '../../src/deps.ts';
 import { type Actor, type Role, SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { Store } from '../../src/store/database.ts';
@@ -74,6 +74,7 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
     },
     async close() {
       await app.close();
+      await settleDeps(deps);
       await db.drop();
     },
   };

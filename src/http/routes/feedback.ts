@@ -17,7 +17,11 @@ const batchResult = z.object({
   created: z.number(),
   existing: z.number(),
   items: z.array(
-    z.object({ index: z.number(), status: z.enum(['created', 'existing']), feedback: feedbackSchema }),
+    z.object({
+      index: z.number().describe('position in the request'),
+      status: z.enum(['created', 'existing']),
+      id: z.string().describe('the stored item (the earlier one when it existed)'),
+    }),
   ),
 });
 
@@ -39,7 +43,15 @@ export function registerFeedbackRoutes(app: FastifyInstance, deps: Deps): void {
     },
     handler: async (request, reply) => {
       const body = request.body;
-      if ('items' in body) return ingestFeedback(deps, request.actor, body.items);
+      if ('items' in body) {
+        // A batch answers with ids, not whole items: a thousand full objects would cost more than storing them.
+        const result = await ingestFeedback(deps, request.actor, body.items);
+        return {
+          created: result.created,
+          existing: result.existing,
+          items: result.items.map((i) => ({ index: i.index, status: i.status, id: i.feedback.id })),
+        };
+      }
       const result = await ingestFeedback(deps, request.actor, [body]);
       const [only] = result.items;
       return reply.code(only.status === 'created' ? 201 : 200).send(only.feedback);

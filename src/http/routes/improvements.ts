@@ -12,11 +12,12 @@ import { createDeploy, deleteDeploy, getDeploy, listDeploys, updateDeploy } from
 import {
   createImprovement,
   deleteImprovement,
-  getImprovement,
   listImprovements,
   updateImprovement,
 } from '../../usecases/improvements.ts';
+import { getImprovementDetail } from '../../usecases/loop/design.ts';
 import { errors, idParams, noContent, pageOf } from '../schemas.ts';
+import { improvementDetailSchema } from './loop-schemas.ts';
 
 /** Design and ship: improvements and the deploys that carry them. */
 export function registerImprovementRoutes(app: FastifyInstance, deps: Deps): void {
@@ -45,11 +46,11 @@ export function registerImprovementRoutes(app: FastifyInstance, deps: Deps): voi
   r.get('/api/v1/improvements/:id', {
     schema: {
       tags,
-      summary: 'One improvement',
+      summary: 'One improvement, with its options (votes), commercial and technical context, and score',
       params: idParams,
-      response: { 200: improvementSchema, ...errors(404) },
+      response: { 200: improvementDetailSchema, ...errors(404) },
     },
-    handler: async (request) => getImprovement(deps, request.actor, request.params.id),
+    handler: async (request) => getImprovementDetail(deps, request.actor, request.params.id),
   });
   r.patch('/api/v1/improvements/:id', {
     schema: {

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
 import { feedbackSchema } from '../../domain/feedback.ts';
 import { moderationDecisionInput, portalFeedbackInput } from '../../domain/portal.ts';
-import { FixedWindowRateLimiter } from '../../integrations/portal.ts';
 import type { Deps } from '../../usecases/context.ts';
 import { moderateFeedback, submitPortalFeedback } from '../../usecases/portal.ts';
+import { hitRateLimit } from '../../usecases/rate-limit.ts';
 import { errors, idParams } from '../schemas.ts';
 
 /** Submissions per IP per minute through the public portal. */
@@ -15,14 +15,24 @@ export const PORTAL_RATE_LIMIT = 10;
 /** The public portal (end users' own feedback) and its moderation by builders. */
 export function registerPortalRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // Per process: with several app processes each allows its own 10/min, which is fine for spam control.
-  const limiter = new FixedWindowRateLimiter({
-    limit: PORTAL_RATE_LIMIT,
-    windowMs: 60_000,
-    now: () => deps.clock().getTime(),
-  });
+
+  // A product's own site (another origin) posts here from the browser: allow any origin, without
+  // credentials, for this one route and its preflight.
+  app.options('/api/v1/portal/feedback', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-origin', '*')
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '86400')
+      .send(),
+  );
 
   r.post('/api/v1/portal/feedback', {
+    onSend: async (_request, reply, payload) => {
+      reply.header('access-control-allow-origin', '*');
+      return payload;
+    },
     bodyLimit: 64 * 1024,
     schema: {
       tags: ['portal'],
@@ -34,9 +44,9 @@ export function registerPortalRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 202: z.object({ accepted: z.literal(true) }), ...errors(404, 429) },
     },
     handler: async (request, reply) => {
-      const decision = limiter.hit(request.ip);
+      const decision = await hitRateLimit(deps, 'portal', request.ip, PORTAL_RATE_LIMIT, 60_000);
       if (!decision.allowed) {
-        const seconds = Math.max(1, Math.ceil((decision.resetAt - deps.clock().getTime()) / 1000));
+        const seconds = decision.retryAfterSeconds;
         reply.header('retry-after', String(seconds));
         throw new AppError(
           'rate_limited',

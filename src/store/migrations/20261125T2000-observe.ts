@@ -39,6 +39,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+
+  // Hits against rate limits kept in the database, so every app process sharing it counts the same.
+  await db.schema
+    .createTable('rate_limit_hits')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('rate_limit_hits_key_idx')
+    .on('rate_limit_hits')
+    .columns(['scope', 'key', 'at'])
+    .execute();
 }
 
 export async function down(): Promise<void> {

@@ -1,15 +1,88 @@
+import { DEFAULT_IMPACT_SETTINGS, type ImpactSettings } from '../../domain/impact.ts';
+import { createSmtpSender, type MailSender } from '../../integrations/smtp.ts';
 import type { Store } from '../../store/database.ts';
+import type { Deps, RecordedEvent } from '../context.ts';
+import { measureAll } from './impact.ts';
+import { type DeliveryReport, deliverDueMessages } from './outbox.ts';
+import { enqueueWebhookEvents } from './webhooks.ts';
 
 export interface LoopSettings {
+  /** SMTP_URL; null: emails wait in the outbox, visible at GET /api/v1/outbox. */
   smtpUrl: string | null;
   publicUrl: string;
+  /** How long a webhook receiver may take before the attempt counts as failed. */
+  webhookTimeoutMs?: number;
+  /** How often the server's background worker delivers and re-measures. */
+  workerIntervalMs?: number;
+  impact?: Partial<ImpactSettings>;
 }
 
-/** Outbox delivery, outbound webhooks and impact measurement state (filled in by the close-the-loop work). */
+/** Outbox delivery, outbound webhooks and impact measurement. */
 export interface LoopServices {
+  /** Mutable: tests point `smtpUrl` at their own server. */
   settings: LoopSettings;
+  readonly impactSettings: ImpactSettings;
+  /** Sends every outbox message due at `now` (tests pass their clock's time). */
+  deliverDue(now?: Date): Promise<DeliveryReport>;
+  /** Re-measures the impact of every deployed improvement (resolves, verifies, reopens). */
+  measureAll(now?: Date): Promise<number>;
+  /** Commit subscriber: turns recorded events into outbound webhook deliveries. */
+  onCommit(events: RecordedEvent[]): void;
+  /** Waits until webhook deliveries started by commits are in the outbox. */
+  settle(): Promise<void>;
+  /** Closes SMTP connections. */
+  close(): void;
 }
 
-export function createLoopServices(_store: Store, settings: LoopSettings): LoopServices {
-  return { settings };
+/** Builds the loop's services; `deps` is read lazily because the services are part of it. */
+export function createLoopServices(_store: Store, settings: LoopSettings, deps: () => Deps): LoopServices {
+  const pending = new Set<Promise<void>>();
+  let sender: { url: string; mail: MailSender } | null = null;
+  const mailFor = (url: string | null): MailSender | null => {
+    if (!url) return null;
+    if (sender?.url !== url) {
+      sender?.mail.close();
+      sender = { url, mail: createSmtpSender(url, 5_000) };
+    }
+    return sender.mail;
+  };
+  const services: LoopServices = {
+    settings,
+    get impactSettings() {
+      return { ...DEFAULT_IMPACT_SETTINGS, ...settings.impact };
+    },
+    async deliverDue(now) {
+      await services.settle();
+      const d = deps();
+      return deliverDueMessages(
+        d.store.db,
+        { mail: mailFor(settings.smtpUrl), webhookTimeoutMs: settings.webhookTimeoutMs ?? 10_000 },
+        now ?? d.clock(),
+      );
+    },
+    async measureAll(now) {
+      const d = deps();
+      return measureAll(d, now ?? d.clock());
+    },
+    onCommit(events) {
+      const work = enqueueWebhookEvents(deps(), events).then(
+        () => undefined,
+        (error: unknown) => {
+          process.emitWarning(
+            `outbound webhooks: could not queue ${events.length} event(s): ${String(error)}`,
+          );
+        },
+      );
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    },
+    async settle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    close() {
+      sender?.mail.close();
+      sender = null;
+    },
+  };
+  return services;
 }
