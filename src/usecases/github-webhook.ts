@@ -136,6 +136,7 @@ async function recordRelease(
       version,
       deployedAt: event.publishedAt ?? undefined,
       notes: notes.slice(0, LIMITS.longText),
+      improvementIds: await improvementsShippedBy(deps, productId),
     });
     return { outcome: 'deployed', deployId: deploy.id };
   } catch (error) {
@@ -144,4 +145,22 @@ async function recordRelease(
     if (raced) return { outcome: 'already_deployed', deployId: raced.id };
     throw error;
   }
+}
+
+/**
+ * The improvements a release of a product carries: those being built whose pull requests are all
+ * merged (at least one). Their requesters are then told it shipped, as with a deploy made by hand.
+ */
+async function improvementsShippedBy(deps: Deps, productId: string): Promise<string[]> {
+  const rows = await deps.store.db
+    .selectFrom('improvements')
+    .innerJoin('implementation_links', 'implementation_links.improvement_id', 'improvements.id')
+    .select(['improvements.id', 'implementation_links.state'])
+    .where('improvements.product_id', '=', productId)
+    .where('improvements.status', '=', 'building')
+    .where('implementation_links.kind', '=', 'pull_request')
+    .execute();
+  const allMerged = new Map<string, boolean>();
+  for (const row of rows) allMerged.set(row.id, (allMerged.get(row.id) ?? true) && row.state === 'merged');
+  return [...allMerged].filter(([, merged]) => merged).map(([id]) => id);
 }

@@ -156,9 +156,35 @@ for (const target of databaseTargets()) {
     });
 
     test('a published release records one deploy of the mapped product with the tag as version', async () => {
+      const building = async (title: string, prState: 'merged' | 'open') => {
+        const made = (await t.call('builder', 'POST', '/api/v1/improvements', { title, productId })).json();
+        await t.call('builder', 'PATCH', `/api/v1/improvements/${made.id}`, { status: 'designing' });
+        const pr = `https://github.com/Codertocat/Hello-World/pull/${title.length}`;
+        await t.call('builder', 'PATCH', `/api/v1/improvements/${made.id}`, {
+          status: 'building',
+          links: [{ url: pr, state: prState }],
+        });
+        return made.id as string;
+      };
+      const ready = await building('Ready to ship', 'merged');
+      const unfinished = await building('Still under review', 'open');
       const first = await deliver(app, 'release', example('release', 'published'));
       assert.equal(first.statusCode, 201);
       assert.equal(first.json().outcome, 'deployed');
+      const shipped = (await t.call('viewer', 'GET', `/api/v1/deploys/${first.json().deployId}`)).json();
+      assert.deepEqual(
+        shipped.improvementIds,
+        [ready],
+        'only the improvement whose pull requests are merged ships',
+      );
+      assert.equal(
+        (await t.call('viewer', 'GET', `/api/v1/improvements/${ready}`)).json().status,
+        'deployed',
+      );
+      assert.equal(
+        (await t.call('viewer', 'GET', `/api/v1/improvements/${unfinished}`)).json().status,
+        'building',
+      );
       const again = await deliver(app, 'release', example('release', 'published'));
       assert.deepEqual(again.json(), { outcome: 'already_deployed', deployId: first.json().deployId });
       const deploys = (await t.call('viewer', 'GET', `/api/v1/deploys?productId=${productId}`)).json().items;
