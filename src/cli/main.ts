@@ -10,6 +10,7 @@ import { crudCommands } from './commands/crud.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { evalCommand } from './commands/eval.ts';
 import { importCommand } from './commands/import.ts';
+import { withLoopActions } from './commands/loop.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { withReflectActions } from './commands/reflect.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -24,7 +25,7 @@ export const COMMANDS: CliCommand[] = [
   importCommand,
   deployCommand,
   evalCommand,
-  ...withReflectActions(crudCommands),
+  ...withLoopActions(withReflectActions(crudCommands)),
   ...builderCommands,
 ];
 
