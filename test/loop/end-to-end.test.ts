@@ -315,6 +315,18 @@ for (const target of databaseTargets()) {
       assert.equal(cal.scored, 2);
       assert.equal(cal.held, 1);
       assert.equal(cal.meanErrorPct, (30 + 350) / 2);
+      // The builder's level evidence counts the prediction that held, and the verdicts ask for a reflection.
+      const builder = (await t.call('viewer', 'GET', `/api/v1/builders/${t.users.builder.id}`)).json();
+      const held = builder.evidence.find((e: { metric: string }) => e.metric === 'predictions_held');
+      assert.equal(held.value, 1);
+      const prompts = (await t.call('builder', 'GET', '/api/v1/reflections/prompts')).json();
+      assert.ok(
+        prompts.items.some(
+          (p: { kind: string; question: string }) =>
+            p.kind === 'verdict' && /was measured recurring/.test(p.question),
+        ),
+        JSON.stringify(prompts).slice(0, 400),
+      );
 
       const from = new Date(T0 - 35 * DAY).toISOString();
       const metrics = (

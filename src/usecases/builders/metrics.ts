@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { LEVEL_METRICS, type LevelMetric } from '../../domain/level-rubric.ts';
 import type { Db, Deps } from '../context.ts';
+import { builderCalibration } from '../loop/calibration.ts';
 import { improvementsOf } from './prompts.ts';
 
 /** One item of evidence, with where to read it. */
@@ -143,28 +144,27 @@ function collectionOf(itemType: string): string {
 }
 
 /**
- * Prediction calibration: decisions whose prediction the measured impact bore out. Impact is
- * measured by the close-the-loop work; until it offers `builderCalibration`, this counts 0.
+ * Prediction calibration: decisions of this builder whose prediction held once the impact was
+ * measured (same test and windows as the impact verdict; see src/usecases/loop/calibration.ts).
  */
 async function predictionsHeld(deps: Deps, userId: string): Promise<MetricEvidence> {
-  const loop = deps.loop as {
-    builderCalibration?: (deps: Deps, userId: string) => Promise<{ held: EvidenceItem[] }>;
-  };
-  if (typeof loop.builderCalibration === 'function') {
-    const { held } = await loop.builderCalibration(deps, userId);
-    return {
-      metric: 'predictions_held',
-      description: LEVEL_METRICS.predictions_held,
-      value: held.length,
-      items: held.slice(0, EVIDENCE_ITEMS),
-    };
-  }
+  const calibration = await builderCalibration(deps, userId);
+  const held = calibration.items
+    .filter((item) => item.held === true)
+    .map((item) => ({
+      type: 'improvement',
+      id: item.improvementId,
+      url: `/api/v1/improvements/${item.improvementId}`,
+    }));
+  const pending = calibration.predictions - calibration.scored;
   return {
     metric: 'predictions_held',
     description: LEVEL_METRICS.predictions_held,
-    value: 0,
-    items: [],
-    note: 'impact measurement is not available yet, so no prediction can be scored',
+    value: held.length,
+    items: held.slice(0, EVIDENCE_ITEMS),
+    ...(pending > 0
+      ? { note: `${pending} prediction(s) not scored yet (not deployed, or too early to measure)` }
+      : {}),
   };
 }
 

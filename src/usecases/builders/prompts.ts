@@ -29,12 +29,26 @@ export function improvementsOf(db: Db, userId: string) {
     );
 }
 
-/**
- * Prompts after an impact verdict. The hook for the close-the-loop work: once impact verdicts are
- * stored, return one prompt per verdict on an improvement the user created or decided.
- */
-async function verdictPrompts(_deps: Deps, _userId: string, _since: string): Promise<ReflectionPrompt[]> {
-  return [];
+/** Prompts after an impact verdict on an improvement the user created or decided. */
+async function verdictPrompts(deps: Deps, userId: string, since: string): Promise<ReflectionPrompt[]> {
+  const rows = await deps.store.db
+    .selectFrom('impact_measurements as m')
+    .innerJoin('improvements as i', 'i.id', 'm.improvement_id')
+    .innerJoin('patterns as p', 'p.id', 'm.pattern_id')
+    .select(['m.improvement_id', 'm.verdict', 'm.computed_at', 'i.title', 'p.title as pattern'])
+    .where('m.improvement_id', 'in', improvementsOf(deps.store.db, userId))
+    .where('m.verdict', '!=', 'too-early')
+    .where('m.computed_at', '>=', since)
+    .orderBy('m.computed_at', 'desc')
+    .limit(50)
+    .execute();
+  return rows.map((r) => ({
+    kind: 'verdict' as const,
+    step: 'repeat' as const,
+    question: `“${r.title}” was measured ${r.verdict} on “${r.pattern}”. Was that what you expected, and what does it change about what you do next?`,
+    link: presentLink({ type: 'improvement', id: r.improvement_id }),
+    at: r.computed_at,
+  }));
 }
 
 /**
@@ -86,17 +100,23 @@ export async function reflectionPrompts(deps: Deps, actor: Actor | null): Promis
   prompts.push(...(await verdictPrompts(deps, userId, since)));
   const mine = await db
     .selectFrom('reflections')
-    .select('links_json')
+    .select(['links_json', 'created_at'])
     .where('author_id', '=', userId)
     .execute();
-  const done = new Set(
-    mine.flatMap((r) => (JSON.parse(r.links_json) as WorkItemLinkInput[]).map((l) => `${l.type}:${l.id}`)),
-  );
+  // A reflection answers the prompts about its items that came before it, not a later verdict.
+  const lastReflected = new Map<string, string>();
+  for (const r of mine) {
+    for (const l of JSON.parse(r.links_json) as WorkItemLinkInput[]) {
+      const key = `${l.type}:${l.id}`;
+      if ((lastReflected.get(key) ?? '') < r.created_at) lastReflected.set(key, r.created_at);
+    }
+  }
   const seen = new Set<string>();
   return prompts
     .filter((p) => {
       const key = `${p.kind}:${p.link.type}:${p.link.id}`;
-      if (done.has(`${p.link.type}:${p.link.id}`) || seen.has(key)) return false;
+      const reflectedAt = lastReflected.get(`${p.link.type}:${p.link.id}`);
+      if ((reflectedAt !== undefined && reflectedAt >= p.at) || seen.has(key)) return false;
       seen.add(key);
       return true;
     })
