@@ -61,6 +61,8 @@ export function openStore(url: string): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache (the default is 2 MiB): inserts touch several indexes per row.
+    sqlite.pragma('cache_size = -65536');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
   }
