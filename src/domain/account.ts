@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, LIMITS, text } from './common.ts';
+import { idSchema, LIMITS, listQuery, text } from './common.ts';
 
 /** A customer organisation and what it is worth: ARR in minor units (cents) of its currency. */
 export const currencySchema = z
@@ -59,9 +59,7 @@ export const contactSchema = z.object({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
-export const accountListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const accountListQuery = listQuery.extend({
   q: z.string().trim().min(1).max(200).optional(),
 });
 

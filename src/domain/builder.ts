@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, LIMITS, optionalText, slugSchema, text } from './common.ts';
+import { idSchema, LIMITS, listQuery, optionalText, slugSchema, text } from './common.ts';
 
 /**
  * Product Builders: the principles they hold each other to, their personal loop journal
@@ -71,9 +71,7 @@ export type CreateReflectionInput = z.infer<typeof createReflectionInput>;
 export const updateReflectionInput = createReflectionInput.partial();
 export type UpdateReflectionInput = z.infer<typeof updateReflectionInput>;
 
-export const reflectionListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const reflectionListQuery = listQuery.extend({
   authorId: idSchema.optional(),
   step: z.enum(LOOP_STEPS).optional(),
 });
@@ -110,9 +108,7 @@ export const createKudosInput = z.strictObject({
 });
 export type CreateKudosInput = z.infer<typeof createKudosInput>;
 
-export const kudosListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const kudosListQuery = listQuery.extend({
   toUserId: idSchema.optional(),
   fromUserId: idSchema.optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, LIMITS, optionalText, text } from './common.ts';
+import { idSchema, isoDateTime, LIMITS, listQuery, optionalText, text } from './common.ts';
 
 /** A deploy: a version of a product that shipped, and the improvements it carried. */
 export const createDeployInput = z.strictObject({
@@ -17,9 +17,7 @@ export const updateDeployInput = z.strictObject({
 });
 export type UpdateDeployInput = z.infer<typeof updateDeployInput>;
 
-export const deployListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const deployListQuery = listQuery.extend({
   productId: idSchema.optional(),
 });
 export type DeployListQuery = z.infer<typeof deployListQuery>;

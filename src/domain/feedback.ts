@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { currencySchema } from './account.ts';
-import { idSchema, isoDateTime, LIMITS, text, urlSchema } from './common.ts';
+import { idSchema, isoDateTime, LIMITS, listQuery, text, urlSchema } from './common.ts';
 import { FEEDBACK_STATUSES } from './lifecycles.ts';
 
 /** Where a piece of feedback came from. (channel, externalId) identifies it, so re-sending is harmless. */
@@ -78,9 +78,7 @@ export const updateFeedbackInput = z.strictObject({
 });
 export type UpdateFeedbackInput = z.infer<typeof updateFeedbackInput>;
 
-export const feedbackListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const feedbackListQuery = listQuery.extend({
   status: z.enum(FEEDBACK_STATUSES).optional(),
   productId: idSchema.optional(),
   patternId: idSchema.optional(),

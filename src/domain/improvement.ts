@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, LIMITS, optionalText, text, urlSchema } from './common.ts';
+import { idSchema, LIMITS, listQuery, optionalText, text, urlSchema } from './common.ts';
 import { IMPROVEMENT_STATUSES } from './lifecycles.ts';
 
 /** An improvement: a proposed change that addresses one or more patterns, designed, decided and shipped. */
@@ -57,9 +57,7 @@ export const updateImprovementInput = z.strictObject({
 });
 export type UpdateImprovementInput = z.infer<typeof updateImprovementInput>;
 
-export const improvementListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const improvementListQuery = listQuery.extend({
   status: z.enum(IMPROVEMENT_STATUSES).optional(),
   productId: idSchema.optional(),
   patternId: idSchema.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, LIMITS, optionalText, text } from './common.ts';
+import { idSchema, isoDateTime, LIMITS, listQuery, optionalText, text } from './common.ts';
 import type { RISK_LEVELS } from './improvement.ts';
 
 /** Inputs of brainstorm → decide → ship → measure, validated once at the edge. */
@@ -89,9 +89,7 @@ export const outboxItemSchema = z.object({
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
-export const outboxQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const outboxQuery = listQuery.extend({
   status: z.enum(OUTBOX_STATUSES).optional(),
   kind: z.enum(['email', 'webhook']).optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, LIMITS, optionalText, text } from './common.ts';
+import { idSchema, LIMITS, listQuery, optionalText, text } from './common.ts';
 import { PATTERN_STATUSES } from './lifecycles.ts';
 
 /** A pattern: feedback that expresses the same need, with the feedback links as its evidence. */
@@ -39,9 +39,7 @@ export const linkFeedbackInput = z.strictObject({
   feedbackIds: z.array(idSchema).min(1).max(1_000),
 });
 
-export const patternListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const patternListQuery = listQuery.extend({
   status: z.enum(PATTERN_STATUSES).optional(),
   productId: idSchema.optional(),
   q: z.string().trim().min(1).max(200).optional(),

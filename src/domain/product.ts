@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, slugSchema, stringList, text } from './common.ts';
+import { LIMITS, listQuery, slugSchema, stringList, text } from './common.ts';
 import { PRODUCT_STATUSES } from './lifecycles.ts';
 import { alternativeSchema, dependencySchema, productMapInput, surfaceSchema } from './product-map.ts';
 
@@ -62,8 +62,6 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
-export const productListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(500).optional(),
+export const productListQuery = listQuery.extend({
   status: z.enum(PRODUCT_STATUSES).optional(),
 });
