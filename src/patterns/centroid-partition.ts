@@ -10,10 +10,13 @@ export class CentroidPartition {
   readonly d: number;
   private cellCentres: Float32Array = new Float32Array(0);
   private cells: Set<string>[] = [];
-  private cellOf = new Map<string, number>();
+  private cellOf = new Map<string, number[]>();
+  /** Each pattern is listed in its `replicas` nearest cells (soft assignment raises probe recall). */
+  readonly replicas: number;
 
-  constructor(d: number) {
+  constructor(d: number, replicas = 1) {
     this.d = d;
+    this.replicas = Math.max(1, replicas);
   }
 
   /** Number of cells (0 = not built). */
@@ -33,35 +36,34 @@ export class CentroidPartition {
     this.cellCentres = res.centroids;
     this.cells = Array.from({ length: res.k }, () => new Set<string>());
     this.cellOf.clear();
-    ids.forEach((id, i) => {
-      this.cells[res.assignments[i]].add(id);
-      this.cellOf.set(id, res.assignments[i]);
+    ids.forEach((id) => {
+      this.place(id, centroids.get(id)!);
     });
   }
 
-  /** Places (or moves) a pattern into the cell nearest its current centroid. */
+  /** Places (or moves) a pattern into the cells nearest its current centroid. */
   place(id: string, centroid: Float32Array): void {
     if (this.cells.length === 0) return;
-    const best = this.rankCells(centroid, 1)[0];
+    const best = this.rankCells(centroid, this.replicas);
     const old = this.cellOf.get(id);
-    if (old === best) return;
-    if (old !== undefined) this.cells[old].delete(id);
-    this.cells[best].add(id);
+    if (old && old.length === best.length && old.every((c, i) => c === best[i])) return;
+    if (old) for (const c of old) this.cells[c].delete(id);
+    for (const c of best) this.cells[c].add(id);
     this.cellOf.set(id, best);
   }
 
   /** Forgets a pattern. */
   remove(id: string): void {
     const old = this.cellOf.get(id);
-    if (old !== undefined) this.cells[old].delete(id);
+    if (old) for (const c of old) this.cells[c].delete(id);
     this.cellOf.delete(id);
   }
 
   /** Pattern ids in the `probes` cells closest to `query`. */
   candidates(query: Float32Array, probes: number): string[] {
-    const out: string[] = [];
-    for (const c of this.rankCells(query, probes)) for (const id of this.cells[c]) out.push(id);
-    return out;
+    const out = new Set<string>();
+    for (const c of this.rankCells(query, probes)) for (const id of this.cells[c]) out.add(id);
+    return [...out];
   }
 
   private rankCells(query: Float32Array, probes: number): number[] {

@@ -77,7 +77,7 @@ export function smoothWithNeighbors(m: Matrix, neighbors: number, seed: number):
 export function chooseK(m: Matrix, seed: number): number {
   if (m.n <= 3) return Math.max(1, m.n);
   const rng = createRng(seed ^ 0x51ed);
-  const sampleSize = Math.min(m.n, 3000);
+  const sampleSize = Math.min(m.n, 2000);
   const ids =
     m.n <= sampleSize
       ? Array.from({ length: m.n }, (_, i) => i)
@@ -87,14 +87,14 @@ export function chooseK(m: Matrix, seed: number): number {
     sample.set(m.data.subarray(id * m.d, id * m.d + m.d), i * m.d);
   });
   const sm: Matrix = { data: sample, n: ids.length, d: m.d };
-  const maxK = Math.max(2, Math.min(Math.floor(sm.n / 4), 400));
+  const maxK = Math.max(2, Math.min(Math.floor(sm.n / 5), 400));
   const grid = new Set<number>();
   for (let k = 2; k <= maxK; k = Math.ceil(k * 1.4)) grid.add(k);
   grid.add(maxK);
   let bestK = 2;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const k of grid) {
-    const res = sphericalKMeans(sm, k, { seed, maxIterations: 15 });
+    const res = sphericalKMeans(sm, k, { seed, maxIterations: 10 });
     let total = 0;
     for (let i = 0; i < sm.n; i++) {
       let first = Number.NEGATIVE_INFINITY;
@@ -132,7 +132,8 @@ export function discoverPatterns(
   if (items.length === 0) return [];
   const t0 = performance.now();
   const trace = (stage: string): void => {
-    if (process.env.PATTERNS_TRACE) process.stderr.write(`discover ${stage} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (process.env.PATTERNS_TRACE)
+      process.stderr.write(`discover ${stage} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   };
   const vectors = options.vectors && options.vectors.length === items.length ? options.vectors : undefined;
   const large = items.length > (options.reduceAbove ?? REDUCE_ABOVE);
@@ -143,15 +144,16 @@ export function discoverPatterns(
     : items.map((i) => i.text);
   const model =
     options.model ??
-    (vectors ? undefined : TextModel.fit(fitTexts, large ? { seed, lsaDims: 96, maxFitDocs: 6000 } : { seed }));
+    (vectors
+      ? undefined
+      : TextModel.fit(fitTexts, large ? { seed, lsaDims: 96, maxFitDocs: 6000 } : { seed }));
   trace('fit');
   const d = vectors?.[0]?.length ?? model?.dims ?? 0;
   const n = items.length;
   const data = new Float32Array(n * d);
   for (let i = 0; i < n; i++) data.set(vectors?.[i] ?? (model as TextModel).embed(items[i].text), i * d);
   const full: Matrix = { data, n, d };
-  const base = large
-    ? projectTopSubspace(full, options.reducedDims ?? 64, seed) : full;
+  const base = large ? projectTopSubspace(full, options.reducedDims ?? 64, seed) : full;
   trace('embed+reduce');
   const smoothed = smoothWithNeighbors(base, options.smoothingNeighbors ?? 5, seed);
   trace('smooth');

@@ -125,7 +125,7 @@ export function sphericalKMeans(m: Matrix, kWanted: number, options: KMeansOptio
   const budgetIterations = Math.max(2, Math.floor(2e10 / Math.max(1, n * k * d)));
   const maxIterations = Math.min(options.maxIterations ?? 40, budgetIterations);
   if (n > (options.fullBatchLimit ?? 25000)) {
-    const batch = options.batchSize ?? 4096;
+    const batch = options.batchSize ?? 2048;
     const counts = new Float64Array(k).fill(1);
     const steps = Math.max(20, Math.min(60, Math.ceil((n * 2) / batch)));
     for (let step = 0; step < steps; step++) {
@@ -167,7 +167,7 @@ export function sphericalKMeans(m: Matrix, kWanted: number, options: KMeansOptio
     for (let i = 0; i < n; i++) if (before[i] !== assignments[i]) changed++;
     if (changed <= n * 0.001) break;
     // Large inputs get only a few full passes after the mini-batch warm-up.
-    if (n > (options.fullBatchLimit ?? 25000) && it >= 2) break;
+    if (n > (options.fullBatchLimit ?? 25000) && it >= 0) break;
   }
   return { k, assignments, centroids, cohesion };
 }

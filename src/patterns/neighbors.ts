@@ -4,6 +4,7 @@
  * cell, which keeps 100k items to seconds instead of the hours an all-pairs pass would take.
  */
 import { type Matrix, sphericalKMeans } from './kmeans.ts';
+import { createRng } from './prng.ts';
 
 /** Neighbour ids and similarities per row, best first, excluding the row itself. */
 export interface NeighborLists {
@@ -63,10 +64,15 @@ function scoreCandidates(m: Matrix, i: number, candidates: ArrayLike<number>, ou
 }
 
 /** Top-`k` neighbours of every row of `m` by cosine. Deterministic for a seed. */
-export function nearestNeighbors(m: Matrix, k: number, seed: number): NeighborLists {
+export function nearestNeighbors(
+  m: Matrix,
+  k: number,
+  seed: number,
+  exactLimit = EXACT_LIMIT,
+): NeighborLists {
   const ids: Int32Array[] = [];
   const sims: Float32Array[] = [];
-  if (m.n <= EXACT_LIMIT) {
+  if (m.n <= exactLimit) {
     const all = Int32Array.from({ length: m.n }, (_, i) => i);
     const buf = new Float32Array(m.n);
     for (let i = 0; i < m.n; i++) {
@@ -77,68 +83,88 @@ export function nearestNeighbors(m: Matrix, k: number, seed: number): NeighborLi
     }
     return { ids, sims };
   }
-  // Leaf cells of at most ~700 items (a coarse k-means, then over-full cells are split again, so a
-  // skewed corpus cannot make one cell quadratic); each item searches its own and next-nearest leaf.
+  // Hierarchical cells: each level clusters a sample of ≤ 8 000 rows into ≤ 24 cells and assigns every
+  // row to its nearest cell, until cells hold ≤ 600 rows (a skewed corpus cannot make one cell
+  // quadratic). Each item then searches its own leaf (and the nearest sibling leaf when its own is small).
   const leaves: number[][] = [];
-  const leafCentres: number[][] = [];
-  const split = (rows: number[], depth: number): void => {
-    const target = 300;
-    if (rows.length <= 700 || depth >= 3) {
+  const leafCentres: Float32Array[] = [];
+  const siblings: number[][] = [];
+  const rng = createRng(seed ^ 0x7a11);
+  const split = (rows: number[], depth: number, centre: Float32Array | null, family: number[]): void => {
+    if (rows.length <= 600 || depth >= 4) {
+      family.push(leaves.length);
       leaves.push(rows);
-      const c = new Float64Array(m.d);
-      for (const i of rows) for (let t = 0; t < m.d; t++) c[t] += m.data[i * m.d + t];
-      let s = 0;
-      for (let t = 0; t < m.d; t++) s += c[t] * c[t];
-      s = Math.sqrt(s) || 1;
-      leafCentres.push(Array.from(c, (x) => x / s));
+      leafCentres.push(centre ?? new Float32Array(m.d));
+      siblings.push(family);
       return;
     }
-    const sub = new Float32Array(rows.length * m.d);
-    rows.forEach((i, r) => {
+    const sampleIds =
+      rows.length <= 8000 ? rows : Array.from({ length: 8000 }, () => rows[rng.int(rows.length)]);
+    const sub = new Float32Array(sampleIds.length * m.d);
+    sampleIds.forEach((i, r) => {
       sub.set(m.data.subarray(i * m.d, i * m.d + m.d), r * m.d);
     });
-    const cells = Math.max(2, Math.round(rows.length / target));
-    const res = sphericalKMeans({ data: sub, n: rows.length, d: m.d }, cells, {
+    const cells = Math.max(2, Math.min(24, Math.ceil(rows.length / 300)));
+    const res = sphericalKMeans({ data: sub, n: sampleIds.length, d: m.d }, cells, {
       seed: seed + depth,
-      maxIterations: 3,
+      maxIterations: 4,
     });
     const groups: number[][] = Array.from({ length: res.k }, () => []);
-    rows.forEach((i, r) => {
-      groups[res.assignments[r]].push(i);
-    });
-    const nonEmpty = groups.filter((g) => g.length > 0);
+    for (const i of rows) {
+      let best = 0;
+      let bestSim = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < res.k; c++) {
+        let s = 0;
+        for (let t = 0; t < m.d; t++) s += m.data[i * m.d + t] * res.centroids[c * m.d + t];
+        if (s > bestSim) {
+          bestSim = s;
+          best = c;
+        }
+      }
+      groups[best].push(i);
+    }
+    const nonEmpty = groups.map((g, c) => [g, c] as const).filter(([g]) => g.length > 0);
+    const children: number[] = [];
     if (nonEmpty.length <= 1) {
-      split(rows.slice(0, rows.length >> 1), 3);
-      split(rows.slice(rows.length >> 1), 3);
+      // Identical rows: cut arbitrarily.
+      for (let o = 0; o < rows.length; o += 600) split(rows.slice(o, o + 600), 4, centre, children);
       return;
     }
-    for (const g of nonEmpty) split(g, depth + 1);
+    for (const [g, c] of nonEmpty) split(g, depth + 1, res.centroids.slice(c * m.d, c * m.d + m.d), children);
   };
+  const t0 = performance.now();
   split(
     Array.from({ length: m.n }, (_, i) => i),
     0,
+    null,
+    [],
   );
+  if (process.env.PATTERNS_TRACE)
+    process.stderr.write(
+      `neighbors: ${leaves.length} leaves in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
   const leafOf = new Int32Array(m.n);
   leaves.forEach((rows, l) => {
     for (const i of rows) leafOf[i] = l;
   });
-  const centres = Float32Array.from(leafCentres.flat());
   const out: NeighborLists = { ids: new Array(m.n), sims: new Array(m.n) };
   for (let i = 0; i < m.n; i++) {
     let best = -1;
     let bestSim = Number.NEGATIVE_INFINITY;
     const own = leafOf[i];
-    for (let c = 0; c < leaves.length; c++) {
+    for (const c of siblings[own]) {
       if (c === own) continue;
+      const centre = leafCentres[c];
       let s = 0;
-      for (let t = 0; t < m.d; t++) s += m.data[i * m.d + t] * centres[c * m.d + t];
+      for (let t = 0; t < m.d; t++) s += m.data[i * m.d + t] * centre[t];
       if (s > bestSim) {
         bestSim = s;
         best = c;
       }
     }
     const ownRows = leaves[own];
-    const other = best >= 0 ? leaves[best] : [];
+    // The sibling leaf only for items of small leaves: above that, the own leaf has enough neighbours.
+    const other = best >= 0 && ownRows.length < 150 ? leaves[best] : [];
     const cand = new Int32Array(ownRows.length + other.length);
     cand.set(ownRows, 0);
     cand.set(other, ownRows.length);

@@ -14,7 +14,9 @@ export function projectTopSubspace(m: Matrix, dims: number, seed: number, sample
   if (r >= d) return m;
   const rng = createRng(seed ^ 0x9ca1);
   const rows =
-    n <= sampleLimit ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: sampleLimit }, () => rng.int(n));
+    n <= sampleLimit
+      ? Array.from({ length: n }, (_, i) => i)
+      : Array.from({ length: sampleLimit }, () => rng.int(n));
   // Second-moment matrix (upper triangle, then mirrored).
   const c = new Float64Array(d * d);
   for (const i of rows) {

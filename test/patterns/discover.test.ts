@@ -92,3 +92,20 @@ test('near-duplicates are grouped and distinct messages are not', () => {
   assert.ok(groups.every((g) => g.minSimilarity >= 0.8 && g.minSimilarity <= 1));
   assert.deepEqual(findNearDuplicates([{ id: 'x', text: 'alone' }], 0.9), []);
 });
+
+test('the large-corpus path (subspace projection, approximate neighbours) still recovers the groups', () => {
+  const clusters = discoverPatterns(items, { k: 6, seed: 1, reduceAbove: 10, reducedDims: 48 });
+  assert.equal(
+    clusters.reduce((s, c) => s + c.itemIds.length, 0),
+    items.length,
+  );
+  const clusterOf = new Map<string, number>();
+  clusters.forEach((c, ci) => {
+    for (const id of c.itemIds) clusterOf.set(id, ci);
+  });
+  const score = nmi(
+    rows.map((r) => r.label),
+    items.map((it) => clusterOf.get(it.id)!),
+  );
+  assert.ok(score > 0.5, `nmi ${score}`);
+});
