@@ -100,3 +100,32 @@ export type Improvement = z.infer<typeof improvementSchema>;
 export function linkKindOf(url: string): (typeof LINK_KINDS)[number] {
   return /\/(pull|merge_requests)\/\d+/.test(url) ? 'pull_request' : 'issue';
 }
+
+/**
+ * The spec template a new improvement starts from when no proposal is given: the sections a
+ * builder fills in before deciding, with the addressed patterns already listed as evidence.
+ */
+export function proposalTemplate(patterns: ReadonlyArray<{ title: string; feedbackCount: number }>): string {
+  const evidence =
+    patterns.length > 0
+      ? patterns
+          .map((p) => `- ${p.title} (${p.feedbackCount} feedback item${p.feedbackCount === 1 ? '' : 's'})`)
+          .join('\n')
+      : '- (link the patterns this addresses)';
+  return [
+    '## Problem',
+    'Who has it, when, and what it costs them.',
+    '',
+    '## Evidence',
+    evidence,
+    '',
+    '## Options',
+    'Add each option with POST /improvements/:id/options so the team can vote.',
+    '',
+    '## Risks',
+    'What could break; what it costs to build and to run.',
+    '',
+    '## Rollout',
+    'How it ships, how we will know it worked, and how to roll back.',
+  ].join('\n');
+}

@@ -6,13 +6,14 @@ import {
   type Improvement,
   type ImprovementListQuery,
   linkKindOf,
+  proposalTemplate,
   type UpdateImprovementInput,
 } from '../domain/improvement.ts';
 import { assertTransition, IMPROVEMENT_TRANSITIONS, type ImprovementStatus } from '../domain/lifecycles.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { ImplementationLinksTable, ImprovementsTable } from '../store/schema.ts';
 import { assertSurfaceOf, surfacePatch } from './builders/product-parts.ts';
-import { type Db, type Deps, diff, inTransaction, type Tx } from './context.ts';
+import { type Db, type Deps, diff, inTransaction, type Tx, toCount } from './context.ts';
 import { assertProductExists } from './products.ts';
 
 interface Related {
@@ -178,10 +179,35 @@ export async function createImprovement(
     };
     await tx.db.insertInto('improvements').values(row).execute();
     await setPatterns(tx, row.id, input.patternIds ?? []);
+    if (!input.proposal) {
+      row.proposal = proposalTemplate(await patternEvidence(tx, input.patternIds ?? []));
+      await tx.db
+        .updateTable('improvements')
+        .set({ proposal: row.proposal })
+        .where('id', '=', row.id)
+        .execute();
+    }
     const improvement = await presentImprovementById(tx.db, row.id);
     await tx.record('improvement', row.id, 'create', diff(null, improvement));
     return improvement;
   });
+}
+
+/** Titles and feedback counts of the addressed patterns, for the proposal template's evidence. */
+async function patternEvidence(
+  tx: Tx,
+  patternIds: string[],
+): Promise<Array<{ title: string; feedbackCount: number }>> {
+  if (patternIds.length === 0) return [];
+  const rows = await tx.db
+    .selectFrom('patterns')
+    .leftJoin('pattern_feedback', 'pattern_feedback.pattern_id', 'patterns.id')
+    .select((eb) => ['patterns.title', eb.fn.count('pattern_feedback.feedback_id').as('n')])
+    .where('patterns.id', 'in', patternIds)
+    .groupBy(['patterns.id', 'patterns.title'])
+    .orderBy('patterns.title')
+    .execute();
+  return rows.map((r) => ({ title: r.title, feedbackCount: toCount(r.n) }));
 }
 
 export async function getImprovement(deps: Deps, actor: Actor | null, id: string): Promise<Improvement> {

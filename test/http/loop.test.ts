@@ -418,6 +418,30 @@ for (const target of databaseTargets()) {
       assert.deepEqual(statuses, ['proposed', 'designing', 'building', 'deployed']);
     });
 
+    test('a new improvement without a proposal starts from the spec template, its patterns listed as evidence', async () => {
+      const fb = (await t.call('builder', 'POST', '/api/v1/feedback', { text: 'exports time out' })).json();
+      const p = (
+        await t.call('builder', 'POST', '/api/v1/patterns', {
+          title: 'Exports time out',
+          feedbackIds: [fb.id],
+        })
+      ).json();
+      const imp = (
+        await t.call('builder', 'POST', '/api/v1/improvements', {
+          title: 'Stream exports',
+          patternIds: [p.id],
+        })
+      ).json();
+      for (const section of ['## Problem', '## Evidence', '## Options', '## Risks', '## Rollout']) {
+        assert.ok(imp.proposal.includes(section), `${section} in the template`);
+      }
+      assert.match(imp.proposal, /- Exports time out \(1 feedback item\)/);
+      const own = (
+        await t.call('builder', 'POST', '/api/v1/improvements', { title: 'Mine', proposal: 'my own words' })
+      ).json();
+      assert.equal(own.proposal, 'my own words');
+    });
+
     test('comments render sanitised markdown, list in order, and only their author edits them', async () => {
       const made = await t.call('builder', 'POST', `/api/v1/products/${productId}/comments`, {
         body: 'Ping @admin1@example.test <script>x</script> **now**',
