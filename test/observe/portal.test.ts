@@ -113,6 +113,25 @@ for (const target of databaseTargets()) {
       assert.equal((await submit({ productSlug: 'etcher', text: 'next minute' }, ip)).statusCode, 202);
     });
 
+    test('the changelog of a product with its portal on is public; others need sign-in and reveal nothing', async () => {
+      const other = (
+        await t.call('builder', 'POST', '/api/v1/products', { name: 'Internal tool', problem: 'x' })
+      ).json();
+      const closed = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/products/${other.id}/changelog.atom`,
+      });
+      assert.equal(closed.statusCode, 401);
+      const missing = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/products/no-such-product/changelog.atom',
+      });
+      assert.equal(missing.statusCode, 401, 'signed out, an unknown product looks like a closed one');
+      const open = await t.app.inject({ method: 'GET', url: '/api/v1/products/etcher/changelog.atom' });
+      assert.equal(open.statusCode, 200);
+      assert.match(open.body, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
+    });
+
     test('a product site on another origin may post: CORS preflight and response headers allow it', async () => {
       const preflight = await t.app.inject({
         method: 'OPTIONS',

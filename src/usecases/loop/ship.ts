@@ -19,16 +19,23 @@ export interface Changelog {
   items: ChangelogEntry[];
 }
 
-/** A product's changelog: its deploys, newest first, with the titles of the improvements each carried. */
+/**
+ * A product's changelog: its deploys, newest first, with the titles of the improvements each
+ * carried. A product whose public portal is on has a public changelog too (end users and feed
+ * readers, signed out); any other needs a signed-in reader.
+ */
 export async function getChangelog(
   deps: Deps,
   actor: Actor | null,
   productIdOrSlug: string,
   limit = 100,
 ): Promise<Changelog> {
-  authorize(actor, 'loop:read');
   const db = deps.store.db;
-  const product = await findProductRow(db, productIdOrSlug);
+  const product = await findProductRow(db, productIdOrSlug).catch((error: unknown) => {
+    if (!actor) authorize(actor, 'loop:read'); // signed out: do not reveal which products exist
+    throw error;
+  });
+  if (!(actor === null && product.portal_enabled === 1)) authorize(actor, 'loop:read');
   const deploys = await db
     .selectFrom('deploys')
     .selectAll()
