@@ -1,6 +1,7 @@
 import type { Store } from './store/database.ts';
 import type { Deps } from './usecases/context.ts';
 import { createLoopServices, type LoopSettings } from './usecases/loop/services.ts';
+import { enqueueWebhookEvents } from './usecases/loop/webhooks.ts';
 import { startLoopWorker } from './usecases/loop/worker.ts';
 import type { EmbeddingsSettings } from './usecases/reflect/embeddings-client.ts';
 import { createReflectServices } from './usecases/reflect/services.ts';
@@ -23,8 +24,10 @@ export function createDeps(options: DepsOptions): Deps {
   const deps: Deps = {
     store: options.store,
     clock: options.clock ?? (() => new Date()),
-    // Reflect keeps its index in step; the loop turns changes into outbound webhook deliveries.
-    subscribers: [(events) => reflect.onCommit(events), (events) => deps.loop.onCommit(events)],
+    // Reflect keeps its in-memory index in step after each commit.
+    subscribers: [(events) => reflect.onCommit(events)],
+    // Outbound webhook deliveries are stored with the change that caused them, or not at all.
+    beforeCommit: [async (tx, events) => void (await enqueueWebhookEvents(tx.db, tx.now, events))],
     reflect,
     loop: createLoopServices(options.store, settings, () => deps),
   };
@@ -57,11 +60,10 @@ export async function startBackground(deps: Deps): Promise<() => Promise<void>> 
 }
 
 /**
- * Waits for work that commits set off in the background (index updates, webhook queueing) and
+ * Waits for work that commits set off in the background (index updates) and
  * releases what the services hold. Call before closing the store, so nothing touches a closed pool.
  */
 export async function settleDeps(deps: Deps): Promise<void> {
   await deps.reflect.settled();
-  await deps.loop.settle();
   deps.loop.close();
 }

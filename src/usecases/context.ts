@@ -10,8 +10,13 @@ import type { ReflectServices } from './reflect/services.ts';
 export interface Deps {
   store: Store;
   clock: () => Date;
-  /** Called after each transaction commits, with the events it wrote (indexes, impact, notifications). */
+  /** Called after each transaction commits, with the events it wrote (in-memory indexes). */
   subscribers: Array<(events: RecordedEvent[]) => void>;
+  /**
+   * Called inside each writing transaction, after its work, with the events it wrote: what must
+   * be stored with the change or not at all (outbound webhook deliveries).
+   */
+  beforeCommit: Array<(tx: Tx, events: RecordedEvent[]) => Promise<void>>;
   /** The pattern engine's live state (see src/usecases/reflect/services.ts). */
   reflect: ReflectServices;
   /** Outbox, notifications and impact (see src/usecases/loop/services.ts). */
@@ -89,7 +94,9 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
         }
       },
     };
-    return work(tx);
+    const result = await work(tx);
+    if (events.length > 0) for (const hook of deps.beforeCommit) await hook(tx, events);
+    return result;
   });
   if (events.length > 0) for (const subscriber of deps.subscribers) subscriber(events);
   return result;

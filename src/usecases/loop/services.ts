@@ -1,10 +1,9 @@
 import { DEFAULT_IMPACT_SETTINGS, type ImpactSettings } from '../../domain/impact.ts';
 import { createSmtpSender, type MailSender } from '../../integrations/smtp.ts';
 import type { Store } from '../../store/database.ts';
-import type { Deps, RecordedEvent } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { measureAll } from './impact.ts';
 import { type DeliveryReport, deliverDueMessages } from './outbox.ts';
-import { enqueueWebhookEvents } from './webhooks.ts';
 
 export interface LoopSettings {
   /** SMTP_URL; null: emails wait in the outbox, visible at GET /api/v1/outbox. */
@@ -26,17 +25,12 @@ export interface LoopServices {
   deliverDue(now?: Date): Promise<DeliveryReport>;
   /** Re-measures the impact of every deployed improvement (resolves, verifies, reopens). */
   measureAll(now?: Date): Promise<number>;
-  /** Commit subscriber: turns recorded events into outbound webhook deliveries. */
-  onCommit(events: RecordedEvent[]): void;
-  /** Waits until webhook deliveries started by commits are in the outbox. */
-  settle(): Promise<void>;
   /** Closes SMTP connections. */
   close(): void;
 }
 
 /** Builds the loop's services; `deps` is read lazily because the services are part of it. */
 export function createLoopServices(_store: Store, settings: LoopSettings, deps: () => Deps): LoopServices {
-  const pending = new Set<Promise<void>>();
   let sender: { url: string; mail: MailSender } | null = null;
   const mailFor = (url: string | null): MailSender | null => {
     if (!url) return null;
@@ -52,7 +46,6 @@ export function createLoopServices(_store: Store, settings: LoopSettings, deps: 
       return { ...DEFAULT_IMPACT_SETTINGS, ...settings.impact };
     },
     async deliverDue(now) {
-      await services.settle();
       const d = deps();
       return deliverDueMessages(
         d.store.db,
@@ -63,21 +56,6 @@ export function createLoopServices(_store: Store, settings: LoopSettings, deps: 
     async measureAll(now) {
       const d = deps();
       return measureAll(d, now ?? d.clock());
-    },
-    onCommit(events) {
-      const work = enqueueWebhookEvents(deps(), events).then(
-        () => undefined,
-        (error: unknown) => {
-          process.emitWarning(
-            `outbound webhooks: could not queue ${events.length} event(s): ${String(error)}`,
-          );
-        },
-      );
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    },
-    async settle() {
-      while (pending.size > 0) await Promise.all([...pending]);
     },
     close() {
       sender?.mail.close();

@@ -4,7 +4,7 @@ import { newId } from '../../domain/ids.ts';
 import type { CreateWebhookInput, OutboxItem } from '../../domain/loop.ts';
 import { newWebhookSecret } from '../../integrations/outbound-webhook.ts';
 import type { OutboundWebhooksTable } from '../../store/schema-loop.ts';
-import { type Deps, diff, inTransaction, type RecordedEvent } from '../context.ts';
+import { type Db, type Deps, diff, inTransaction, type RecordedEvent } from '../context.ts';
 import { enqueueMessage, presentOutboxItem } from './outbox.ts';
 
 export type OutboundWebhook = {
@@ -120,10 +120,9 @@ export async function listWebhookDeliveries(
  * Queues one delivery per (webhook, event) for the events a commit recorded. The body is fixed
  * here, so every retry sends the same bytes under a fresh signature.
  */
-export async function enqueueWebhookEvents(deps: Deps, events: RecordedEvent[]): Promise<number> {
-  const hooks = await deps.store.db.selectFrom('outbound_webhooks').selectAll().execute();
+export async function enqueueWebhookEvents(db: Db, now: string, events: RecordedEvent[]): Promise<number> {
+  const hooks = await db.selectFrom('outbound_webhooks').selectAll().execute();
   if (hooks.length === 0) return 0;
-  const now = deps.clock().toISOString();
   let count = 0;
   for (const event of events) {
     const type = `${event.itemType}.${event.action}`;
@@ -138,7 +137,7 @@ export async function enqueueWebhookEvents(deps: Deps, events: RecordedEvent[]):
         changes: event.changes,
       });
       const added = await enqueueMessage(
-        deps.store.db,
+        db,
         {
           kind: 'webhook',
           dedupeKey: `webhook:${hook.id}:${event.id}`,
