@@ -1,51 +1,14 @@
-/**
- * Minimal RFC 4180 CSV reader: quoted fields, doubled quotes, commas and newlines inside quotes,
- * CRLF or LF line ends. Enough for the labelled evaluation files; no streaming needed at their size.
- */
+import { readCsvRecords } from '../integrations/imports/csv-reader.ts';
 
-/** Parses CSV text into rows of fields. A trailing empty line is ignored. */
+/**
+ * Parses CSV text into rows of fields with the importers' RFC 4180 reader (quoted fields, doubled
+ * quotes, newlines inside quotes, CRLF, BOM). A malformed record is an error naming its line.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let i = 0;
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  while (i < src.length) {
-    const ch = src[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        inQuotes = false;
-      } else {
-        field += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') {
-      inQuotes = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-    } else {
-      field += ch;
-    }
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
+  for (const event of readCsvRecords(Buffer.from(text, 'utf8'))) {
+    if (event.kind === 'error') throw new Error(`line ${event.line}: ${event.error}`);
+    rows.push(event.fields);
   }
   return rows;
 }
