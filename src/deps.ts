@@ -34,8 +34,11 @@ export function createDeps(options: DepsOptions): Deps {
   return deps;
 }
 
+/** How often the server checks whether the pattern model is due for a refit (the corpus doubled). */
+const MODEL_CHECK_MS = 60_000;
+
 /**
- * Starts background work (index loading, outbox delivery, impact recomputation) and returns a
+ * Starts background work (index loading, model refits, outbox delivery, impact recomputation) and returns a
  * function that stops it. Tests that want deterministic timing call the work directly instead.
  */
 export async function startBackground(deps: Deps): Promise<() => Promise<void>> {
@@ -48,8 +51,26 @@ export async function startBackground(deps: Deps): Promise<() => Promise<void>> 
     deps.reflect.pollEvents().catch(() => undefined);
   }, 2000);
   poll.unref();
+  // Keep the built-in model fitted to the growing corpus (a fresh install starts with an empty fit).
+  const refreshModel = () =>
+    deps.reflect
+      .refreshModel()
+      .then((r) => {
+        if (r.action !== 'none')
+          process.stderr.write(
+            `productOS reflect: model ${r.action} (version ${r.modelVersion}, corpus ${r.corpus} texts)\n`,
+          );
+      })
+      .catch((error: Error) =>
+        process.stderr.write(`productOS reflect: model refresh failed: ${error.message}\n`),
+      );
+  void deps.reflect.engine().then(refreshModel, () => undefined);
+  const refit = setInterval(refreshModel, MODEL_CHECK_MS);
+  refit.unref();
   stops.push(async () => {
     clearInterval(poll);
+    clearInterval(refit);
+    await deps.reflect.stopRefresh();
     await deps.reflect.settled();
   });
   // Loop: deliver the outbox (email, webhooks) and re-measure impact on an interval.

@@ -97,4 +97,16 @@ export const reflectStatusSchema = z.object({
   patterns: z.number(),
   examples: z.number(),
   modelVersion: z.number(),
+  /** Corpus size (feedback texts) when the built-in model was last fitted; it refits when the corpus doubles. */
+  modelFittedOn: z.number(),
+  modelFittedAt: z.string().nullable(),
+  refitting: z.boolean(),
+});
+
+/** What a model refresh did. */
+export const modelRefreshSchema = z.object({
+  action: z.enum(['none', 'refitted', 'reloaded']),
+  fittedOn: z.number(),
+  corpus: z.number(),
+  modelVersion: z.number(),
 });

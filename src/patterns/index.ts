@@ -2,6 +2,7 @@
  * Public surface of the on-device pattern engine (what the server imports).
  */
 
+export { fitInWorker } from './background-fit.ts';
 export { vectorFromBuffer, vectorToBuffer } from './dense-vectors.ts';
 export {
   type DiscoveredPattern,

@@ -7,6 +7,7 @@ import {
   discoverySchema,
   duplicatesQuery,
   duplicatesSchema,
+  modelRefreshSchema,
   reflectStatusSchema,
   suggestionsQuery,
   suggestionsSchema,
@@ -15,7 +16,7 @@ import type { Deps } from '../../usecases/context.ts';
 import { discoverProposals } from '../../usecases/reflect/discovery.ts';
 import { findDuplicateFeedback } from '../../usecases/reflect/duplicates.ts';
 import { mergePattern, splitPattern } from '../../usecases/reflect/merge-split.ts';
-import { reflectStatus, suggestPatterns } from '../../usecases/reflect/suggestions.ts';
+import { refitModel, reflectStatus, suggestPatterns } from '../../usecases/reflect/suggestions.ts';
 import { errors, idParams } from '../schemas.ts';
 
 /** Reflect: suggestions, discovery, merge/split, near-duplicates and the engine's status. */
@@ -87,5 +88,14 @@ export function registerReflectRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 200: reflectStatusSchema, ...errors() },
     },
     handler: async (request) => reflectStatus(deps, request.actor),
+  });
+  r.post('/api/v1/reflect/refit', {
+    schema: {
+      tags,
+      summary:
+        'Refit the built-in model on the current corpus now and rebuild the index under it (admins; it also happens by itself each time the corpus doubles). Suggestions keep answering from the current model meanwhile',
+      response: { 200: modelRefreshSchema, ...errors(403) },
+    },
+    handler: async (request) => refitModel(deps, request.actor),
   });
 }

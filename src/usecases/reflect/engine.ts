@@ -63,13 +63,8 @@ export class ReflectEngine {
     let model = await readStoredModel(db);
     let fitted = false;
     if (!model) {
-      const rows = await db
-        .selectFrom('feedback')
-        .select('text')
-        .orderBy('id', 'desc')
-        .limit(FIT_TEXTS)
-        .execute();
-      model = await storeModel(db, TextModel.fit(rows.map((r) => r.text)), options.now());
+      const { texts, corpus } = await ReflectEngine.fitCorpus(db);
+      model = await storeModel(db, TextModel.fit(texts), options.now(), corpus);
       fitted = true;
     }
     let externalDims: number | null = null;
@@ -88,6 +83,24 @@ export class ReflectEngine {
     await engine.indexAllLinks(db, options.now);
     if (engine.index.exampleCount >= 500) engine.index.learnMetric();
     return engine;
+  }
+
+  /**
+   * What a fit learns from: the most recent {@link FIT_TEXTS} feedback texts, and the size of the
+   * whole corpus (stored with the model; the next refit is due when the corpus has doubled).
+   */
+  static async fitCorpus(db: Db): Promise<{ texts: string[]; corpus: number }> {
+    const rows = await db
+      .selectFrom('feedback')
+      .select('text')
+      .orderBy('id', 'desc')
+      .limit(FIT_TEXTS)
+      .execute();
+    const count = await db
+      .selectFrom('feedback')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return { texts: rows.map((r) => r.text), corpus: Number(count.n) };
   }
 
   /** 'builtin' or 'builtin+embeddings' (the endpoint answered at load). */

@@ -2,13 +2,32 @@
  * The pattern engine's live, in-memory state for one app process: loaded from the database on
  * first use (or at start by `startBackground`), then kept in step by the commit subscriber (this
  * process's writes) and by polling the events table (other processes' writes on a shared
- * PostgreSQL). All engine work runs one job at a time, in commit order.
+ * PostgreSQL). All engine work runs one job at a time, in commit order. The built-in model is
+ * refitted in a worker thread each time the corpus doubles (`refreshModel`); the new index is built
+ * beside the live one and swapped in, so suggestions never wait for a fit.
  */
+import { fitInWorker } from '../../patterns/index.ts';
 import type { Store } from '../../store/database.ts';
 import type { RecordedEvent } from '../context.ts';
 import type { EmbeddingsSettings } from './embeddings-client.ts';
 import { ReflectEngine } from './engine.ts';
-import { deleteVectorRows } from './vector-store.ts';
+import { deleteVectorRows, readStoredModelInfo, replaceModel } from './vector-store.ts';
+
+/**
+ * A refit is due once the corpus holds at least this many texts and twice as many as the stored model
+ * was fitted on. A fresh install fits on an empty corpus (only the lexical block carries signal), so
+ * the first refit comes with the first few dozen items; after that refits are logarithmically rare.
+ */
+export const MIN_REFIT_CORPUS = 50;
+
+/** What {@link ReflectServices.refreshModel} did. */
+export interface ModelRefresh {
+  action: 'none' | 'refitted' | 'reloaded';
+  /** Corpus size the stored model was fitted at, and the current corpus size. */
+  fittedOn: number;
+  corpus: number;
+  modelVersion: number;
+}
 
 /** Options of {@link createReflectServices}. */
 export interface ReflectOptions {
@@ -29,6 +48,17 @@ export interface ReflectServices {
   onCommit(events: RecordedEvent[]): void;
   /** Applies writes of other processes found in the events table since the last poll. */
   pollEvents(): Promise<void>;
+  /**
+   * Keeps the built-in model fitted to the corpus: refits it in a worker thread when the corpus has
+   * doubled since the last fit (or when `force`), or adopts a model another process stored; then
+   * builds a new index under it while the current one keeps answering, replays the writes made
+   * meanwhile, and swaps. One refresh at a time; a concurrent call gets the running one's answer.
+   */
+  refreshModel(options?: { force?: boolean }): Promise<ModelRefresh>;
+  /** True while a refresh is running. */
+  refreshing: boolean;
+  /** Cancels a running refresh (its worker is stopped) and waits for it to end. */
+  stopRefresh(): Promise<void>;
   /** Resolves when queued work is done. */
   settled(): Promise<void>;
 }
@@ -72,18 +102,96 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
     if (changes.patterns.length > 0) await engine.syncPatterns(db, changes.patterns, now);
   };
 
+  const latestEventId = async (): Promise<string> =>
+    (await store.db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst())
+      ?.id ?? '';
+
+  /** Applies events after `after` to `engine`; returns the last event id applied. Run inside the queue. */
+  const replay = async (engine: ReflectEngine, after: string): Promise<string> => {
+    let cursor = after;
+    for (;;) {
+      const rows = await store.db
+        .selectFrom('events')
+        .select(['id', 'item_type', 'item_id', 'action', 'changes_json'])
+        .where('id', '>', cursor)
+        .where('item_type', 'in', ['feedback', 'pattern'])
+        .orderBy('id')
+        .limit(5000)
+        .execute();
+      if (rows.length === 0) return cursor;
+      cursor = rows[rows.length - 1].id;
+      const events = rows.map((r) => ({
+        itemType: r.item_type,
+        itemId: r.item_id,
+        action: r.action,
+        changes: JSON.parse(r.changes_json) as object,
+      }));
+      await apply(engine, touched(events));
+      if (rows.length < 5000) return cursor;
+    }
+  };
+
+  /** Builds an engine on the stored model beside the live one, then swaps it in (see refreshModel). */
+  const rebuild = async (): Promise<ReflectEngine> => {
+    const since = await latestEventId();
+    const fresh = await ReflectEngine.load(store.db, { embeddings: options.embeddings, warn, now });
+    return enqueue(async () => {
+      const last = await replay(fresh, since);
+      if (last > lastEventId) lastEventId = last;
+      loaded = fresh;
+      loading = Promise.resolve(fresh);
+      return fresh;
+    });
+  };
+
+  let running: Promise<ModelRefresh> | null = null;
+  let abort: AbortController | null = null;
+  const refresh = async (force: boolean): Promise<ModelRefresh> => {
+    const current = await services.engine();
+    const info = await readStoredModelInfo(store.db);
+    const { texts, corpus } = await ReflectEngine.fitCorpus(store.db);
+    const fittedOn = info?.documents ?? 0;
+    if (info && info.version !== current.model.version) {
+      const fresh = await rebuild();
+      return { action: 'reloaded', fittedOn, corpus, modelVersion: fresh.model.version };
+    }
+    const due = corpus >= MIN_REFIT_CORPUS && corpus >= 2 * fittedOn;
+    if (!info || corpus === 0 || !(due || force))
+      return { action: 'none', fittedOn, corpus, modelVersion: current.model.version };
+    abort = new AbortController();
+    const model = await fitInWorker(texts, info.version + 1, {}, abort.signal);
+    const stored = await replaceModel(store.db, model, info.version, corpus, now());
+    const fresh = await rebuild();
+    return {
+      action: stored ? 'refitted' : 'reloaded',
+      fittedOn: stored ? corpus : ((await readStoredModelInfo(store.db))?.documents ?? fittedOn),
+      corpus,
+      modelVersion: fresh.model.version,
+    };
+  };
+
   const services: ReflectServices = {
     ready: false,
+    refreshing: false,
+    refreshModel(opts = {}) {
+      if (!running) {
+        services.refreshing = true;
+        running = refresh(opts.force ?? false).finally(() => {
+          running = null;
+          abort = null;
+          services.refreshing = false;
+        });
+      }
+      return running;
+    },
+    async stopRefresh() {
+      abort?.abort();
+      await running?.catch(() => undefined);
+    },
     engine() {
       if (!loading) {
         loading = enqueue(async () => {
-          const last = await store.db
-            .selectFrom('events')
-            .select('id')
-            .orderBy('id', 'desc')
-            .limit(1)
-            .executeTakeFirst();
-          lastEventId = last?.id ?? '';
+          lastEventId = await latestEventId();
           loaded = await ReflectEngine.load(store.db, { embeddings: options.embeddings, warn, now });
           services.ready = true;
           return loaded;
@@ -97,36 +205,16 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
     onCommit(events) {
       // Before the first load there is nothing to keep in step: loading reads the database.
       if (!loaded) return;
-      const engine = loaded;
       const changes = touched(events);
-      enqueue(() => apply(engine, changes)).catch((error: Error) =>
+      // The engine is looked up when the job runs: a model refresh may swap it in between.
+      enqueue(() => apply(loaded!, changes)).catch((error: Error) =>
         warn(`index update failed: ${error.message}`),
       );
     },
     async pollEvents() {
       if (!loaded) return;
-      const engine = loaded;
       await enqueue(async () => {
-        for (;;) {
-          const rows = await store.db
-            .selectFrom('events')
-            .select(['id', 'item_type', 'item_id', 'action', 'changes_json'])
-            .where('id', '>', lastEventId)
-            .where('item_type', 'in', ['feedback', 'pattern'])
-            .orderBy('id')
-            .limit(5000)
-            .execute();
-          if (rows.length === 0) return;
-          lastEventId = rows[rows.length - 1].id;
-          const events = rows.map((r) => ({
-            itemType: r.item_type,
-            itemId: r.item_id,
-            action: r.action,
-            changes: JSON.parse(r.changes_json) as object,
-          }));
-          await apply(engine, touched(events));
-          if (rows.length < 5000) return;
-        }
+        lastEventId = await replay(loaded!, lastEventId);
       });
     },
     settled() {

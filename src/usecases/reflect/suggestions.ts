@@ -2,6 +2,8 @@ import { type Actor, authorize } from '../../domain/authorization.ts';
 import type { Suggestions } from '../../domain/reflect.ts';
 import type { Deps } from '../context.ts';
 import { findFeedbackRow } from '../feedback.ts';
+import type { ModelRefresh } from './services.ts';
+import { readStoredModelInfo } from './vector-store.ts';
 
 /**
  * The patterns one feedback item most likely belongs to, from the live index (patterns it is
@@ -46,10 +48,11 @@ export async function suggestPatterns(
   };
 }
 
-/** Engine state for operators: which representation is in use and why (warnings). */
+/** Engine state for operators: which representation is in use and why (warnings), and the model's fit. */
 export async function reflectStatus(deps: Deps, actor: Actor | null) {
   authorize(actor, 'loop:read');
   const engine = await deps.reflect.engine();
+  const info = await readStoredModelInfo(deps.store.db);
   return {
     ready: deps.reflect.ready,
     representation: engine.representation,
@@ -57,5 +60,17 @@ export async function reflectStatus(deps: Deps, actor: Actor | null) {
     patterns: engine.index.patternCount,
     examples: engine.index.exampleCount,
     modelVersion: engine.model.version,
+    modelFittedOn: info?.documents ?? 0,
+    modelFittedAt: info?.fittedAt ?? null,
+    refitting: deps.reflect.refreshing,
   };
+}
+
+/**
+ * Refits the built-in model on the current corpus now (admins; normally automatic once the corpus
+ * doubles), rebuilds the index under it and returns what was done.
+ */
+export async function refitModel(deps: Deps, actor: Actor | null): Promise<ModelRefresh> {
+  authorize(actor, 'settings:manage');
+  return deps.reflect.refreshModel({ force: true });
 }

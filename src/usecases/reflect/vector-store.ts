@@ -21,17 +21,62 @@ export async function readStoredModel(db: Db): Promise<TextModel | null> {
   return row ? TextModel.deserialize(Buffer.from(row.model, 'base64')) : null;
 }
 
+/** Version, corpus size and time of the stored built-in model, or null before the first fit. */
+export async function readStoredModelInfo(
+  db: Db,
+): Promise<{ version: number; documents: number; fittedAt: string } | null> {
+  const row = await db
+    .selectFrom('reflect_models')
+    .select(['version', 'documents', 'fitted_at'])
+    .where('id', '=', BUILTIN)
+    .executeTakeFirst();
+  return row
+    ? { version: Number(row.version), documents: Number(row.documents), fittedAt: row.fitted_at }
+    : null;
+}
+
+/**
+ * Replaces the stored model with a refitted one, only if the stored one is still `expectedVersion`
+ * (another process may have refitted first). `documents` is the corpus size it was fitted at, which
+ * decides when the next refit is due. Returns whether this model was stored.
+ */
+export async function replaceModel(
+  db: Db,
+  model: TextModel,
+  expectedVersion: number,
+  documents: number,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('reflect_models')
+    .set({
+      version: model.version,
+      documents,
+      model: model.serialize().toString('base64'),
+      fitted_at: now,
+    })
+    .where('id', '=', BUILTIN)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /**
  * Stores a freshly fitted model unless another process stored one first; returns the model that
  * is stored afterwards, so every process uses the same one.
  */
-export async function storeModel(db: Db, model: TextModel, now: string): Promise<TextModel> {
+export async function storeModel(
+  db: Db,
+  model: TextModel,
+  now: string,
+  documents = model.documents,
+): Promise<TextModel> {
   await db
     .insertInto('reflect_models')
     .values({
       id: BUILTIN,
       version: model.version,
-      documents: model.documents,
+      documents,
       model: model.serialize().toString('base64'),
       fitted_at: now,
     })
