@@ -101,6 +101,8 @@ export const reflectStatusSchema = z.object({
   modelFittedOn: z.number(),
   modelFittedAt: z.string().nullable(),
   refitting: z.boolean(),
+  /** Unlinked feedback items whose words currently count toward their most likely pattern. */
+  unlinkedLearnedFrom: z.number(),
 });
 
 /** What a model refresh did. */
@@ -109,4 +111,5 @@ export const modelRefreshSchema = z.object({
   fittedOn: z.number(),
   corpus: z.number(),
   modelVersion: z.number(),
+  learnedFromUnlinked: z.number().nullable(),
 });

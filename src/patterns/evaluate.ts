@@ -1,13 +1,14 @@
 /**
  * Measures the engine on labelled data through the same code the server uses: the TextModel
- * representation, discoverPatterns and PatternIndex.suggest. Labels are used only for scoring and
+ * representation, discoverPatterns and PatternSuggester.suggest. Labels are used only for scoring and
  * for choosing which items play the builder's linked examples.
  */
 import type { LabelledRow } from './csv.ts';
 import { discoverPatterns } from './discover.ts';
 import { ari, clusterAccuracy, nmi } from './metrics.ts';
-import { PatternIndex, type PatternIndexOptions } from './pattern-index.ts';
+import type { PatternIndexOptions } from './pattern-index.ts';
 import { createRng, shuffled } from './prng.ts';
+import { PatternSuggester } from './suggester.ts';
 import { TextModel, type TextModelOptions } from './text-model.ts';
 
 /** The label marking rows that fit no known pattern. */
@@ -99,21 +100,30 @@ export function evaluatePatterns(options: EvaluateOptions): EvaluationResult {
         list.push(i);
         byLabel.set(r.label, list);
       });
-      const index = new PatternIndex({ model, ...options.indexOptions });
+      const index = new PatternSuggester({ ...options.indexOptions, model });
       const used = new Set<number>();
       for (const label of [...byLabel.keys()].sort()) {
         for (const i of shuffled(byLabel.get(label)!, rng).slice(0, shots)) {
-          index.addExample(label, `shot-${i}`, poolVectors[i]);
+          index.addExample(label, `shot-${i}`, poolVectors[i], pool[i].text);
           used.add(i);
         }
       }
-      index.learnMetric();
+      index.index.learnMetric();
+      // Every text not used as a link is unlinked feedback the server would hold: test and train rows.
+      index.learnFromUnlinked([
+        ...test.flatMap((r, i) =>
+          pool === test && used.has(i) ? [] : [{ id: `test-${i}`, vector: testVectors[i], text: r.text }],
+        ),
+        ...pool.flatMap((r, i) =>
+          used.has(i) || pool === test ? [] : [{ id: `pool-${i}`, vector: poolVectors[i], text: r.text }],
+        ),
+      ]);
       let correct1 = 0;
       let correct3 = 0;
       let scored = 0;
       test.forEach((row, i) => {
         if (!options.trainRows && used.has(i)) return;
-        const answer = index.suggest(testVectors[i], { limit: 3 });
+        const answer = index.suggest(testVectors[i], row.text, { limit: 3 });
         scored++;
         if (row.label === OUT_OF_SCOPE) {
           if (answer.noneFits) {

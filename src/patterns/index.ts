@@ -21,4 +21,5 @@ export {
   type SuggestOptions,
   type SuggestResult,
 } from './pattern-index.ts';
+export { PatternSuggester, type PatternSuggesterOptions, type UnlinkedItem } from './suggester.ts';
 export { TextModel, type TextModelOptions } from './text-model.ts';

@@ -198,6 +198,11 @@ export class TextModel {
     return sparseFromMap(weights);
   }
 
+  /** log((N + 1) / (df + 1)) of a hashed term id: 0 for a term in every document (or before any fit). */
+  termWeight(id: number): number {
+    return Math.max(0, this.idfOf(id) - 1);
+  }
+
   private idfOf(id: number): number {
     return Math.log((this.docCount + 1) / (this.df[id] + 1)) + 1;
   }

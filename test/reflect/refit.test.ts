@@ -56,17 +56,19 @@ for (const target of databaseTargets()) {
       const status = (await t.call('viewer', 'GET', '/api/v1/reflect/status')).json();
       assert.equal(status.modelVersion, done.modelVersion);
       assert.equal(status.modelFittedOn, MIN_REFIT_CORPUS + 1);
-      // Linked items' stored vectors now carry the new version, so a restart re-embeds none of them;
-      // an unlinked item's stale vector (the probe's) is recomputed when it is next used.
-      const stale = () =>
-        t.store.db
-          .selectFrom('feedback_vectors')
-          .select('feedback_id')
-          .where('model_version', '<>', done.modelVersion)
-          .execute();
-      assert.deepEqual(await stale(), [{ feedback_id: probe }]);
+      assert.equal(status.unlinkedLearnedFrom, done.learnedFromUnlinked);
+      // Every stored vector now carries the new version (linked items for the index, unlinked ones
+      // for the word models' learning), so a restart re-embeds nothing.
+      const stale = await t.store.db
+        .selectFrom('feedback_vectors')
+        .select('feedback_id')
+        .where('model_version', '<>', done.modelVersion)
+        .execute();
+      assert.deepEqual(stale, []);
+      // The new engine's word models learned from the unlinked inbox at once.
+      assert.ok(done.learnedFromUnlinked !== null && done.learnedFromUnlinked > 0, JSON.stringify(done));
+      assert.ok(done.learnedFromUnlinked <= MIN_REFIT_CORPUS + 1 - 10);
       const after = await suggestionsFor(t, probe);
-      assert.deepEqual(await stale(), []);
       assert.equal(after.suggestions[0].title, 'Passwords');
       assert.ok(after.suggestions[0].score > 0.3, JSON.stringify(after));
 

@@ -4,9 +4,10 @@
  * reconciled item by item: `syncFeedback`/`syncPatterns` re-read the links of what changed and
  * adjust the index, so replaying an event twice is harmless.
  */
-import { PatternIndex, TextModel } from '../../patterns/index.ts';
+import { type PatternIndex, PatternSuggester, TextModel } from '../../patterns/index.ts';
 import type { FeedbackVectorsTable } from '../../store/schema-reflect.ts';
 import type { Db } from '../context.ts';
+import { unlinkedInbox } from './discovery.ts';
 import { type EmbeddingsSettings, fetchEmbeddings } from './embeddings-client.ts';
 import {
   decodeVector,
@@ -21,6 +22,9 @@ import {
 const EXTERNAL_WEIGHT = 0.5;
 /** The built-in model is fitted on at most this many (most recent) texts. */
 const FIT_TEXTS = 8000;
+
+/** The word models learn from at most this many unlinked items (the most recent; see PatternSuggester). */
+const UNLINKED_ITEMS = 5000;
 
 /** Counters that tests and operators read (restart must not refit or re-embed). */
 export interface EngineCounters {
@@ -40,7 +44,8 @@ export interface EmbeddedItem {
 /** See module comment. */
 export class ReflectEngine {
   readonly counters: EngineCounters = { fits: 0, builtinEmbedded: 0, externalEmbedded: 0, vectorsLoaded: 0 };
-  index: PatternIndex;
+  /** The vector index with each pattern's word model (see patterns/suggester.ts). */
+  readonly suggester: PatternSuggester;
   warning: string | null = null;
   /** feedback id → patterns it is an example of; pattern id → its examples. */
   private readonly linksOf = new Map<string, Set<string>>();
@@ -52,7 +57,12 @@ export class ReflectEngine {
     private externalDims: number | null,
     private readonly warn: (message: string) => void,
   ) {
-    this.index = new PatternIndex({ model, dims: model.dims + (externalDims ?? 0) });
+    this.suggester = new PatternSuggester({ model, dims: model.dims + (externalDims ?? 0) });
+  }
+
+  /** The vector index (sizes, metric learning). */
+  get index(): PatternIndex {
+    return this.suggester.index;
   }
 
   /** Loads (or fits and stores, the first time) the model, probes the endpoint, indexes every link. */
@@ -176,6 +186,22 @@ export class ReflectEngine {
     return out;
   }
 
+  /**
+   * Lets the patterns' word models learn from the unlinked inbox (semi-supervised; measured +4.5
+   * top-1 on CLINC150 val). Runs outside the engine's job queue and yields to the event loop, so
+   * requests and index updates go on meanwhile. Returns how many items count.
+   */
+  async learnFromUnlinked(db: Db, now: () => string): Promise<number> {
+    if (this.index.patternCount === 0) return 0;
+    const inbox = await unlinkedInbox(db, undefined, UNLINKED_ITEMS);
+    const items = await this.embedItems(
+      db,
+      inbox.map((i) => i.id),
+      now,
+    );
+    return this.suggester.learnFromUnlinkedAsync(items);
+  }
+
   /** Re-reads the links of these feedback items and brings the index in step. */
   async syncFeedback(db: Db, feedbackIds: string[], now: () => string): Promise<void> {
     for (let i = 0; i < feedbackIds.length; i += 500) {
@@ -205,7 +231,7 @@ export class ReflectEngine {
     const linked = feedbackIds.filter((id) => (this.linksOf.get(id)?.size ?? 0) > 0);
     for (const item of await this.embedItems(db, linked, now)) {
       for (const p of this.linksOf.get(item.id) ?? [])
-        this.index.addExample(p, item.id, item.vector, item.text);
+        this.suggester.addExample(p, item.id, item.vector, item.text);
     }
   }
 
@@ -234,7 +260,7 @@ export class ReflectEngine {
       }
       for (const other of want)
         if (!have.has(other)) toAdd.push(by === 'feedback' ? [other, key] : [key, other]);
-      if (by === 'pattern' && want.size === 0) this.index.removePattern(key);
+      if (by === 'pattern' && want.size === 0) this.suggester.removePattern(key);
     }
     if (toAdd.length === 0) return;
     const items = new Map(
@@ -270,18 +296,18 @@ export class ReflectEngine {
   }
 
   private link(patternId: string, item: EmbeddedItem): void {
-    this.index.addExample(patternId, item.id, item.vector, item.text);
+    this.suggester.addExample(patternId, item.id, item.vector, item.text);
     addTo(this.linksOf, item.id, patternId);
     addTo(this.members, patternId, item.id);
   }
 
   private unlink(patternId: string, feedbackId: string): void {
-    this.index.removeExample(patternId, feedbackId);
+    this.suggester.removeExample(patternId, feedbackId);
     this.linksOf.get(feedbackId)?.delete(patternId);
     this.members.get(patternId)?.delete(feedbackId);
     if (this.members.get(patternId)?.size === 0) {
       this.members.delete(patternId);
-      this.index.removePattern(patternId);
+      this.suggester.removePattern(patternId);
     }
   }
 

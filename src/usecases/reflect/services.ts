@@ -20,6 +20,9 @@ import { deleteVectorRows, readStoredModelInfo, replaceModel } from './vector-st
  */
 export const MIN_REFIT_CORPUS = 50;
 
+/** The word models re-learn from the unlinked inbox at most this often (when something was written). */
+const LEARN_INTERVAL_MS = 10 * 60_000;
+
 /** What {@link ReflectServices.refreshModel} did. */
 export interface ModelRefresh {
   action: 'none' | 'refitted' | 'reloaded';
@@ -27,6 +30,8 @@ export interface ModelRefresh {
   fittedOn: number;
   corpus: number;
   modelVersion: number;
+  /** Unlinked items the patterns' word models learned from in this refresh (null: nothing changed). */
+  learnedFromUnlinked: number | null;
 }
 
 /** Options of {@link createReflectServices}. */
@@ -52,7 +57,9 @@ export interface ReflectServices {
    * Keeps the built-in model fitted to the corpus: refits it in a worker thread when the corpus has
    * doubled since the last fit (or when `force`), or adopts a model another process stored; then
    * builds a new index under it while the current one keeps answering, replays the writes made
-   * meanwhile, and swaps. One refresh at a time; a concurrent call gets the running one's answer.
+   * meanwhile, and swaps. Then the patterns' word models learn from the unlinked inbox (at once on
+   * a new engine or when forced, else at most every 10 minutes after writes). One refresh at a time;
+   * a concurrent call gets the running one's answer.
    */
   refreshModel(options?: { force?: boolean }): Promise<ModelRefresh>;
   /** True while a refresh is running. */
@@ -144,9 +151,30 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
     });
   };
 
+  /** Event cursor when the word models last learned from the unlinked inbox, and on which engine. */
+  let learnedAt: { engine: ReflectEngine; eventId: string; at: number } | null = null;
+  const learnUnlinked = async (force: boolean): Promise<number | null> => {
+    const engine = loaded;
+    if (!engine) return null;
+    const eventId = await latestEventId();
+    // A new engine learns at once; after that, at most every LEARN_INTERVAL_MS and only after writes.
+    const fresh = learnedAt?.engine !== engine;
+    const changed = learnedAt?.eventId !== eventId;
+    const waited = Date.now() - (learnedAt?.at ?? 0) >= LEARN_INTERVAL_MS;
+    if (!fresh && !force && !(changed && waited)) return null;
+    const count = await engine.learnFromUnlinked(store.db, now);
+    learnedAt = { engine, eventId, at: Date.now() };
+    return count;
+  };
+
   let running: Promise<ModelRefresh> | null = null;
   let abort: AbortController | null = null;
   const refresh = async (force: boolean): Promise<ModelRefresh> => {
+    const result = await refreshModelOnly(force);
+    return { ...result, learnedFromUnlinked: await learnUnlinked(force) };
+  };
+
+  const refreshModelOnly = async (force: boolean): Promise<Omit<ModelRefresh, 'learnedFromUnlinked'>> => {
     const current = await services.engine();
     const info = await readStoredModelInfo(store.db);
     const { texts, corpus } = await ReflectEngine.fitCorpus(store.db);

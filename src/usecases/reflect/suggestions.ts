@@ -19,9 +19,8 @@ export async function suggestPatterns(
   await findFeedbackRow(deps.store.db, feedbackId);
   const { result, representation } = await deps.reflect.run(async (engine) => {
     const [item] = await engine.embedItems(deps.store.db, [feedbackId], () => new Date().toISOString());
-    const answer = engine.index.suggest(item.vector, {
+    const answer = engine.suggester.suggest(item.vector, item.text, {
       limit,
-      text: item.text,
       exclude: engine.patternsOf(feedbackId),
     });
     return { result: answer, representation: engine.representation };
@@ -63,6 +62,7 @@ export async function reflectStatus(deps: Deps, actor: Actor | null) {
     modelFittedOn: info?.documents ?? 0,
     modelFittedAt: info?.fittedAt ?? null,
     refitting: deps.reflect.refreshing,
+    unlinkedLearnedFrom: engine.suggester.unlinkedCount,
   };
 }
 

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PatternSuggester } from '../../src/patterns/suggester.ts';
+import { TermClassifier, termFeatures } from '../../src/patterns/term-classifier.ts';
+import { TextModel } from '../../src/patterns/text-model.ts';
+
+const REFUNDS = [
+  'I want a refund for the duplicate charge on my invoice',
+  'please refund my money, the invoice charged me twice',
+  'billing charged my card twice, I need a refund',
+];
+const PASSWORDS = [
+  'cannot reset my password, the reset email never arrives',
+  'password reset link is broken and I cannot log in',
+  'I forgot my password and the reset email does not come',
+];
+const UNLINKED = [
+  'chargeback filed because the refund for the double charge never came',
+  'the refund chargeback for my twice charged card',
+  'my password reset email went to spam, cannot log in',
+];
+const model = TextModel.fit([...REFUNDS, ...PASSWORDS, ...UNLINKED]);
+const features = (text: string) => termFeatures(text, (id) => model.termWeight(id));
+
+test('the word model is exact under add and remove, and merge moves every contribution', () => {
+  const c = new TermClassifier();
+  REFUNDS.forEach((t, i) => {
+    c.add('refunds', `r${i}`, features(t));
+  });
+  PASSWORDS.forEach((t, i) => {
+    c.add('passwords', `p${i}`, features(t));
+  });
+  const query = features('refund the double charge');
+  const before = c.logLikelihood(query, 'refunds');
+  assert.ok(before > c.logLikelihood(query, 'passwords'));
+  c.add('refunds', 'extra', features('a completely different sentence about weather'));
+  assert.notEqual(c.logLikelihood(query, 'refunds'), before);
+  assert.equal(c.remove('refunds', 'extra'), true);
+  assert.ok(Math.abs(c.logLikelihood(query, 'refunds') - before) < 1e-9);
+  assert.equal(c.remove('refunds', 'extra'), false);
+  c.mergePatterns('passwords', 'refunds');
+  assert.equal(c.has('passwords'), false);
+  assert.equal(c.size, 1);
+  for (let i = 0; i < 3; i++) assert.equal(c.remove('refunds', `p${i}`), true);
+  // Now only the refunds examples remain (the vocabulary shrank with the passwords pattern).
+  const alone = new TermClassifier();
+  REFUNDS.forEach((t, i) => {
+    alone.add('refunds', `r${i}`, features(t));
+  });
+  assert.ok(Math.abs(c.logLikelihood(query, 'refunds') - alone.logLikelihood(query, 'refunds')) < 1e-9);
+});
+
+test('words without weight (a model fitted on nothing) leave the ranking to the vectors', () => {
+  const empty = TextModel.fit([]);
+  const f = termFeatures('refund please', (id) => empty.termWeight(id));
+  assert.ok(f.ids.length > 0);
+  assert.ok(f.weights.every((w) => w === 0));
+});
+
+test('suggestions come in score order, and unlinked feedback teaches a pattern new words', () => {
+  const s = new PatternSuggester({ model });
+  REFUNDS.forEach((t, i) => {
+    s.addExample('refunds', `r${i}`, model.embed(t), t);
+  });
+  PASSWORDS.forEach((t, i) => {
+    s.addExample('passwords', `p${i}`, model.embed(t), t);
+  });
+  const query = 'chargeback';
+  const answer = s.suggest(model.embed(query), query, { limit: 2 });
+  const scores = answer.suggestions.map((x) => x.score);
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a, b) => b - a),
+  );
+  const q = s.features(query);
+  const before = s.terms.logLikelihood(q, 'refunds') - s.terms.logLikelihood(q, 'passwords');
+  const items = UNLINKED.map((text, i) => ({ id: `u${i}`, vector: model.embed(text), text }));
+  const counted = s.learnFromUnlinked(items);
+  assert.ok(counted >= 2, `${counted} unlinked items counted`);
+  const after = s.terms.logLikelihood(q, 'refunds') - s.terms.logLikelihood(q, 'passwords');
+  assert.ok(after > before, `refunds gained 'chargeback': ${before} → ${after}`);
+  // A second call replaces the first one's contributions instead of adding to them.
+  assert.equal(s.learnFromUnlinked(items), counted);
+  assert.ok(
+    Math.abs(s.terms.logLikelihood(q, 'refunds') - s.terms.logLikelihood(q, 'passwords') - after) < 1e-9,
+  );
+  assert.equal(s.unlinkedCount, counted);
+  // Removing the pattern removes its learned words too.
+  s.removePattern('refunds');
+  assert.equal(s.terms.has('refunds'), false);
+  assert.deepEqual(
+    s.suggest(model.embed(query), query, { limit: 3 }).suggestions.map((x) => x.patternId),
+    ['passwords'],
+  );
+});
