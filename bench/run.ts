@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * `npm run bench`: runs every benchmark section in one process, one run, and writes
  * docs/benchmarks.md. Ratios compare against a baseline measured in the same run, so the figures
- * mean the same on a slower or faster machine. `--quick` uses smaller workloads.
+ * mean the same on a slower or faster machine. `--quick` uses smaller workloads (and one eval seed).
  */
 const quick = process.argv.includes('--quick');
 const sections: string[] = [];
@@ -18,6 +18,9 @@ sections.push(await benchIngest(quick ? { singleRequests: 500, batchItems: 5_000
 const { benchPatterns } = await import('./patterns.ts');
 process.stderr.write('bench: patterns…\n');
 sections.push(await benchPatterns({ scale: quick ? 'quick' : 'full' }));
+
+const { benchQuality } = await import('./quality.ts');
+sections.push(await benchQuality({ seeds: quick ? 1 : 5 }));
 
 const header = [
   '# Benchmarks',
