@@ -5,6 +5,7 @@ import { enqueueWebhookEvents } from './usecases/loop/webhooks.ts';
 import { startLoopWorker } from './usecases/loop/worker.ts';
 import type { EmbeddingsSettings } from './usecases/reflect/embeddings-client.ts';
 import { createReflectServices } from './usecases/reflect/services.ts';
+import { VerifiedTokenCache } from './usecases/token-cache.ts';
 
 export interface DepsOptions {
   store: Store;
@@ -21,15 +22,23 @@ export interface DepsOptions {
 export function createDeps(options: DepsOptions): Deps {
   const settings: LoopSettings = { smtpUrl: null, publicUrl: 'http://127.0.0.1:3000', ...options.settings };
   const reflect = createReflectServices(options.store, { embeddings: options.embeddings });
+  const tokenCache = new VerifiedTokenCache();
   const deps: Deps = {
     store: options.store,
     clock: options.clock ?? (() => new Date()),
-    // Reflect keeps its in-memory index in step after each commit.
-    subscribers: [(events) => reflect.onCommit(events)],
+    subscribers: [
+      // Reflect keeps its in-memory index in step after each commit.
+      (events) => reflect.onCommit(events),
+      // A change to a user or their tokens (revoked, disabled, new role) may change who a cached token is.
+      (events) => {
+        if (events.some((e) => e.itemType === 'user')) tokenCache.invalidate();
+      },
+    ],
     // Outbound webhook deliveries are stored with the change that caused them, or not at all.
-    beforeCommit: [async (tx, events) => void (await enqueueWebhookEvents(tx.db, tx.now, events))],
+    beforeCommit: [async (tx, events) => void (await enqueueWebhookEvents(tx, tx.now, events))],
     reflect,
     loop: createLoopServices(options.store, settings, () => deps),
+    tokenCache,
   };
   return deps;
 }

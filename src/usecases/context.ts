@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../domain/authorization.ts';
 import { newId } from '../domain/ids.ts';
-import type { Store } from '../store/database.ts';
-import type { Database } from '../store/schema.ts';
+import type { DialectName, Store } from '../store/database.ts';
+import { PreparedQuery } from '../store/prepared-query.ts';
+import type { Database, EventsTable } from '../store/schema.ts';
 import type { LoopServices } from './loop/services.ts';
 import type { ReflectServices } from './reflect/services.ts';
+import type { VerifiedTokenCache } from './token-cache.ts';
 
 /** What every use-case needs, passed in rather than imported: the store and a clock tests can set. */
 export interface Deps {
@@ -21,6 +23,8 @@ export interface Deps {
   reflect: ReflectServices;
   /** Outbox, notifications and impact (see src/usecases/loop/services.ts). */
   loop: LoopServices;
+  /** Tokens verified in the last few seconds (see src/usecases/token-cache.ts). */
+  tokenCache: VerifiedTokenCache;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -37,6 +41,7 @@ export interface RecordedEvent {
 
 export interface Tx {
   db: Transaction<Database>;
+  dialect: DialectName;
   now: string;
   actor: Actor;
   /** Appends to the history of an item, in the same transaction as the change itself. */
@@ -55,6 +60,21 @@ export interface Tx {
 /** Rows per multi-row event insert: 8 parameters each stays well below SQLite's and PostgreSQL's limits. */
 const EVENTS_PER_INSERT = 500;
 
+/** Most writes record one event: that insert is compiled once. */
+const insertOneEvent = new PreparedQuery<EventsTable>((db, param) => {
+  const row: EventsTable = {
+    id: param('id'),
+    actor_id: param('actor_id'),
+    actor_name: param('actor_name'),
+    at: param('at'),
+    item_type: param('item_type'),
+    item_id: param('item_id'),
+    action: param('action'),
+    changes_json: param('changes_json'),
+  };
+  return db.insertInto('events').values(row);
+});
+
 /**
  * Runs a write in one transaction: either everything it did (including its history events) is
  * stored, or nothing is.
@@ -65,6 +85,7 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
   const result = await deps.store.db.transaction().execute(async (trx) => {
     const tx: Tx = {
       db: trx,
+      dialect: deps.store.dialect,
       now,
       actor,
       async record(itemType, itemId, action, changes) {
@@ -75,21 +96,20 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
           const part = entries
             .slice(i, i + EVENTS_PER_INSERT)
             .map((e): RecordedEvent => ({ id: newId(), at: now, actorId: actor.userId, ...e }));
-          await trx
-            .insertInto('events')
-            .values(
-              part.map((event) => ({
-                id: event.id,
-                actor_id: actor.userId,
-                actor_name: actor.name,
-                at: now,
-                item_type: event.itemType,
-                item_id: event.itemId,
-                action: event.action,
-                changes_json: JSON.stringify(event.changes),
-              })),
-            )
-            .execute();
+          const rows = part.map(
+            (event): EventsTable => ({
+              id: event.id,
+              actor_id: actor.userId,
+              actor_name: actor.name,
+              at: now,
+              item_type: event.itemType,
+              item_id: event.itemId,
+              action: event.action,
+              changes_json: JSON.stringify(event.changes),
+            }),
+          );
+          if (rows.length === 1) await insertOneEvent.execute(tx, rows[0]);
+          else await trx.insertInto('events').values(rows).execute();
           events.push(...part);
         }
       },
@@ -102,6 +122,9 @@ export async function inTransaction<T>(deps: Deps, actor: Actor, work: (tx: Tx) 
   return result;
 }
 
+/** A string, boolean or array never serialises to `null`, so it always differs from nothing. */
+const isNeverNullJson = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || Array.isArray(v);
+
 /** Field-by-field differences between two presented objects, for the history. */
 export function diff(
   before: Record<string, unknown> | null,
@@ -109,12 +132,19 @@ export function diff(
   ignore: readonly string[] = ['updatedAt', 'createdAt'],
 ): RecordedEvent['changes'] {
   const changes: RecordedEvent['changes'] = {};
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  for (const key of keys) {
+  const keys = before && after ? new Set([...Object.keys(before), ...Object.keys(after)]) : null;
+  for (const key of keys ?? Object.keys(before ?? after ?? {})) {
     if (ignore.includes(key)) continue;
     const a = before?.[key] ?? null;
     const b = after?.[key] ?? null;
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = { before: a, after: b };
+    if (a === b) continue;
+    // Creating or deleting an item (one side null) rarely needs serialising to compare.
+    if (
+      (a === null && isNeverNullJson(b)) ||
+      (b === null && isNeverNullJson(a)) ||
+      JSON.stringify(a) !== JSON.stringify(b)
+    )
+      changes[key] = { before: a, after: b };
   }
   return changes;
 }

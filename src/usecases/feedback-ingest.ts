@@ -4,10 +4,12 @@ import {
   type CreateFeedbackInput,
   DUPLICATE_WINDOW_MS,
   type Feedback,
+  type FeedbackAccount,
   feedbackTextKey,
   type ModerationState,
 } from '../domain/feedback.ts';
 import { newId } from '../domain/ids.ts';
+import { PreparedQuery } from '../store/prepared-query.ts';
 import type { FeedbackTable } from '../store/schema.ts';
 import { type Deps, diff, inTransaction, isUniqueViolation, type Tx } from './context.ts';
 import { accountsOfContacts, presentFeedbackRow } from './feedback.ts';
@@ -34,6 +36,45 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
 }
 
 const sourceKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
+
+// Single items (most API calls, every portal post and webhook) run these compiled once.
+const selectOneBySource = new PreparedQuery<{ channel: string; externalId: string }, FeedbackTable>(
+  (db, param) =>
+    db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('channel', '=', param('channel'))
+      .where('external_id', '=', param('externalId')),
+);
+const rowOfParams = (param: <K extends keyof FeedbackTable>(name: K) => FeedbackTable[K]): FeedbackTable => ({
+  id: param('id'),
+  text: param('text'),
+  product_id: param('product_id'),
+  surface: param('surface'),
+  channel: param('channel'),
+  external_id: param('external_id'),
+  source_url: param('source_url'),
+  contact_id: param('contact_id'),
+  received_at: param('received_at'),
+  status: param('status'),
+  dismiss_reason: param('dismiss_reason'),
+  text_key: param('text_key'),
+  duplicate_of_id: param('duplicate_of_id'),
+  created_at: param('created_at'),
+  updated_at: param('updated_at'),
+  moderation: param('moderation'),
+});
+const insertOneFeedback = new PreparedQuery<FeedbackTable>((db, param) =>
+  db.insertInto('feedback').values(rowOfParams(param)),
+);
+/** Stores the row unless its (channel, externalId) is taken; answers its id only when stored. */
+const insertOneFeedbackIfNew = new PreparedQuery<FeedbackTable, Pick<FeedbackTable, 'id'>>((db, param) =>
+  db
+    .insertInto('feedback')
+    .values(rowOfParams(param))
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+    .returning('id'),
+);
 
 async function assertReferences(tx: Tx, items: CreateFeedbackInput[]): Promise<void> {
   const productIds = [...new Set(items.map((i) => i.productId).filter((id): id is string => !!id))];
@@ -106,16 +147,89 @@ async function findExistingBySource(
   const existing = new Map<string, FeedbackTable>();
   for (const [channel, ids] of idsByChannel) {
     for (const part of chunks(ids)) {
-      const rows = await tx.db
-        .selectFrom('feedback')
-        .selectAll()
-        .where('channel', '=', channel)
-        .where('external_id', 'in', part)
-        .execute();
+      const rows =
+        part.length === 1
+          ? (await selectOneBySource.execute(tx, { channel, externalId: part[0] })).rows
+          : await tx.db
+              .selectFrom('feedback')
+              .selectAll()
+              .where('channel', '=', channel)
+              .where('external_id', 'in', part)
+              .execute();
       for (const row of rows) if (row.external_id) existing.set(sourceKey(row.channel, row.external_id), row);
     }
   }
   return existing;
+}
+
+/** The row an item is stored as, once its contact is known. */
+function feedbackRow(
+  tx: Tx,
+  item: CreateFeedbackInput,
+  contactId: string | null,
+  options: IngestOptions,
+): FeedbackTable {
+  return {
+    id: newId(),
+    text: item.text,
+    product_id: item.productId ?? null,
+    surface: item.surface ?? null,
+    channel: item.source?.channel ?? 'api',
+    external_id: item.source?.externalId ?? null,
+    source_url: item.source?.url ?? null,
+    contact_id: contactId,
+    received_at: item.receivedAt ? new Date(item.receivedAt).toISOString() : tx.now,
+    status: 'new',
+    dismiss_reason: null,
+    text_key: feedbackTextKey(item.text),
+    duplicate_of_id: null,
+    created_at: tx.now,
+    updated_at: tx.now,
+    moderation: options.moderation ?? null,
+  };
+}
+
+const createdEvent = (row: FeedbackTable) => ({
+  itemType: 'feedback',
+  itemId: row.id,
+  action: 'create' as const,
+  changes: diff(null, presentFeedbackRow(row, [])),
+});
+
+/**
+ * One item that names no contact (most API calls, portal posts, webhooks): stored first, with ON
+ * CONFLICT DO NOTHING, and looked up only when its source id turns out to be taken, so a new item
+ * costs one statement instead of two. An item naming a contact takes the general path, which looks
+ * up first: a repeat must leave its contact alone.
+ */
+async function ingestOneInsertFirst(
+  tx: Tx,
+  item: CreateFeedbackInput,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  if (item.productId || item.contactId) await assertReferences(tx, [item]);
+  const row = feedbackRow(tx, item, item.contactId ?? null, options);
+  if (row.contact_id) await markExactDuplicates(tx, [row]);
+  const stored = (await insertOneFeedbackIfNew.execute(tx, row)).rows.length > 0;
+  let kept = row;
+  if (stored) await tx.recordMany([createdEvent(row)]);
+  else {
+    const source = { channel: row.channel, externalId: row.external_id ?? '' };
+    const [existing] = (await selectOneBySource.execute(tx, source)).rows;
+    // DO NOTHING only skips a row whose source id is stored (and, on PostgreSQL, committed).
+    if (!existing)
+      throw new Error(`feedback ${source.channel}/${source.externalId} conflicted but is not stored`);
+    kept = existing;
+  }
+  const account = kept.contact_id
+    ? ((await accountsOfContacts(tx.db, [kept.contact_id])).get(kept.contact_id) ?? null)
+    : null;
+  const feedback = presentFeedbackRow(kept, [], account);
+  return {
+    items: [{ index: 0, status: stored ? 'created' : 'existing', feedback }],
+    created: stored ? 1 : 0,
+    existing: stored ? 0 : 1,
+  };
 }
 
 async function ingestInTransaction(
@@ -123,10 +237,13 @@ async function ingestInTransaction(
   items: CreateFeedbackInput[],
   options: IngestOptions,
 ): Promise<IngestResult> {
-  await assertReferences(tx, items);
+  if (items.length === 1 && !items[0].contact) return ingestOneInsertFirst(tx, items[0], options);
+  // Steps with nothing to do are skipped, not awaited: one item per request is the common case.
+  if (items.some((i) => i.productId || i.contactId)) await assertReferences(tx, items);
   const existingByKey = await findExistingBySource(tx, items);
-  const contacts = new ContactDirectory(tx);
-  await contacts.prefetch(items.flatMap((i) => (i.contact ? [i.contact] : [])));
+  const named = items.flatMap((i) => (i.contact ? [i.contact] : []));
+  const contacts = named.length > 0 ? new ContactDirectory(tx) : null;
+  if (contacts) await contacts.prefetch(named);
   const outcomes: Array<{ index: number; status: 'created' | 'existing'; row: FeedbackTable }> = [];
   const toInsert: FeedbackTable[] = [];
   const batchKeys = new Map<string, FeedbackTable>();
@@ -140,47 +257,22 @@ async function ingestInTransaction(
       outcomes.push({ index, status: 'existing', row: seen });
       continue;
     }
-    const contact = item.contact ? await contacts.upsert(item.contact) : null;
-    const receivedAt = item.receivedAt ? new Date(item.receivedAt).toISOString() : tx.now;
-    const row: FeedbackTable = {
-      id: newId(),
-      text: item.text,
-      product_id: item.productId ?? null,
-      surface: item.surface ?? null,
-      channel,
-      external_id: externalId,
-      source_url: item.source?.url ?? null,
-      contact_id: item.contactId ?? contact?.id ?? null,
-      received_at: receivedAt,
-      status: 'new',
-      dismiss_reason: null,
-      text_key: feedbackTextKey(item.text),
-      duplicate_of_id: null,
-      created_at: tx.now,
-      updated_at: tx.now,
-      moderation: options.moderation ?? null,
-    };
+    const contact = item.contact && contacts ? await contacts.upsert(item.contact) : null;
+    const row = feedbackRow(tx, item, item.contactId ?? contact?.id ?? null, options);
     toInsert.push(row);
     if (key) batchKeys.set(key, row);
     outcomes.push({ index, status: 'created', row });
   }
 
-  await contacts.flush();
-  await markExactDuplicates(tx, toInsert);
-  for (const part of chunks(toInsert, 100)) await tx.db.insertInto('feedback').values(part).execute();
-  await tx.recordMany(
-    toInsert.map((row) => ({
-      itemType: 'feedback',
-      itemId: row.id,
-      action: 'create',
-      changes: diff(null, presentFeedbackRow(row, [])),
-    })),
-  );
+  if (contacts) await contacts.flush();
+  if (toInsert.some((row) => row.contact_id !== null)) await markExactDuplicates(tx, toInsert);
+  if (toInsert.length === 1) await insertOneFeedback.execute(tx, toInsert[0]);
+  else for (const part of chunks(toInsert, 100)) await tx.db.insertInto('feedback').values(part).execute();
+  await tx.recordMany(toInsert.map(createdEvent));
   const created = toInsert.length;
-  const accounts = await accountsOfContacts(
-    tx.db,
-    outcomes.map((o) => o.row.contact_id),
-  );
+  const contactIds = outcomes.flatMap((o) => (o.row.contact_id ? [o.row.contact_id] : []));
+  const accounts =
+    contactIds.length > 0 ? await accountsOfContacts(tx.db, contactIds) : new Map<string, FeedbackAccount>();
   const results = outcomes.map(({ index, status, row }) => ({
     index,
     status,

@@ -3,8 +3,9 @@ import { notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { CreateWebhookInput, OutboxItem } from '../../domain/loop.ts';
 import { newWebhookSecret } from '../../integrations/outbound-webhook.ts';
+import { PreparedQuery, type QueryTarget } from '../../store/prepared-query.ts';
 import type { OutboundWebhooksTable } from '../../store/schema-loop.ts';
-import { type Db, type Deps, diff, inTransaction, type RecordedEvent } from '../context.ts';
+import { type Deps, diff, inTransaction, type RecordedEvent } from '../context.ts';
 import { enqueueMessage, presentOutboxItem } from './outbox.ts';
 
 export type OutboundWebhook = {
@@ -116,12 +117,22 @@ export async function listWebhookDeliveries(
   };
 }
 
+/** Read by every writing transaction (see `createDeps`), so compiled once. */
+const selectAllWebhooks = new PreparedQuery<Record<string, never>, OutboundWebhooksTable>((db) =>
+  db.selectFrom('outbound_webhooks').selectAll(),
+);
+
 /**
  * Queues one delivery per (webhook, event) for the events a commit recorded. The body is fixed
  * here, so every retry sends the same bytes under a fresh signature.
  */
-export async function enqueueWebhookEvents(db: Db, now: string, events: RecordedEvent[]): Promise<number> {
-  const hooks = await db.selectFrom('outbound_webhooks').selectAll().execute();
+export async function enqueueWebhookEvents(
+  target: QueryTarget,
+  now: string,
+  events: RecordedEvent[],
+): Promise<number> {
+  const db = target.db;
+  const hooks = (await selectAllWebhooks.execute(target, {})).rows;
   if (hooks.length === 0) return 0;
   let count = 0;
   for (const event of events) {
