@@ -5,8 +5,11 @@
  * partitioned index vs brute force over every pattern, discovery time and peak RSS on 100k items,
  * and the memory of the live index.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { discoverPatterns } from '../src/patterns/discover.ts';
-import { PatternIndex } from '../src/patterns/pattern-index.ts';
+import { PatternIndex, type SuggestResult } from '../src/patterns/pattern-index.ts';
 import { createRng, type Rng } from '../src/patterns/prng.ts';
 import { TextModel } from '../src/patterns/text-model.ts';
 
@@ -23,12 +26,13 @@ function vocabulary(size: number, rng: Rng): string[] {
   return [...seen];
 }
 
-interface Generator {
+/** Synthetic feedback source: `text(p)` writes one item of pattern `p`. */
+export interface Generator {
   text(pattern: number): string;
   patternOfItem(): number;
 }
 
-function generator(patterns: number, rng: Rng): Generator {
+export function generator(patterns: number, rng: Rng): Generator {
   const vocab = vocabulary(12000, rng);
   const filler = vocab.slice(0, 300);
   const topics = Math.max(1, Math.round(patterns / 40));
@@ -62,9 +66,127 @@ function percentile(xs: number[], p: number): number {
 }
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** Runs the benchmark and returns a markdown section. 'quick' = 100k items / 2k patterns. */
-export async function benchPatterns(opts: { scale: 'full' | 'quick' }): Promise<string> {
+/** Timed queries per comparison, after WARMUP untimed ones (JIT, caches) on both paths. */
+const QUERIES = 500;
+const WARMUP = 20;
+
+// A full GC before each memory reading, so the index's size is not mixed with garbage.
+let gc: (() => void) | null = null;
+try {
+  setFlagsFromString('--expose-gc');
+  gc = runInNewContext('gc') as () => void;
+} catch {
+  gc = null;
+}
+const gcAvailable = gc !== null;
+async function heapNow(): Promise<number> {
+  // Two collections with a pause: array buffers' backing stores are released after their owners.
+  for (let i = 0; i < 2; i++) {
+    gc?.();
+    await sleep(100);
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+interface Comparison {
+  fast50: number;
+  fast99: number;
+  brute50: number;
+  brute99: number;
+  agreeTop1: number;
+  agreeTop3: number;
+  rightFast: number;
+  rightBrute: number;
+  scanned: number;
+  coarse: number;
+  exact: number;
+}
+
+/**
+ * Times `suggest` (fast path) against `suggest({ exhaustive: true })` (brute force: the same scoring
+ * over every centroid row of the same flat array) on the same queries. The order alternates per query
+ * and each timed call starts after a 1 ms pause: on a busy machine, a short call made right after a
+ * 40 ms one is the likeliest to be preempted by the scheduler, which would otherwise bias the tail
+ * against whichever path runs second.
+ */
+async function compareWithBruteForce(
+  index: PatternIndex,
+  queries: Float32Array[],
+  truth: string[],
+): Promise<Comparison> {
+  const fast: number[] = [];
+  const brute: number[] = [];
+  let agreeTop1 = 0;
+  let agreeTop3 = 0;
+  let rightFast = 0;
+  let rightBrute = 0;
+  const timed = (fn: () => SuggestResult, out: number[] | null): SuggestResult => {
+    const t = performance.now();
+    const r = fn();
+    out?.push(performance.now() - t);
+    return r;
+  };
+  const work = { scanned: 0, coarse: 0, exact: 0 };
+  for (let i = 0; i < queries.length; i++) {
+    const measured = i >= WARMUP;
+    const q = queries[i];
+    const runFast = (): SuggestResult => timed(() => index.suggest(q, { limit: 3 }), measured ? fast : null);
+    const runBrute = (): SuggestResult =>
+      timed(() => index.suggest(q, { limit: 3, exhaustive: true }), measured ? brute : null);
+    let a: SuggestResult;
+    let b: SuggestResult;
+    await sleep(1);
+    if (i % 2 === 0) {
+      a = runFast();
+      const stats = index.lastSearchStats();
+      work.scanned += stats.scanned;
+      work.coarse += stats.coarse;
+      work.exact += stats.exact;
+      await sleep(1);
+      b = runBrute();
+    } else {
+      b = runBrute();
+      await sleep(1);
+      a = runFast();
+      const stats = index.lastSearchStats();
+      work.scanned += stats.scanned;
+      work.coarse += stats.coarse;
+      work.exact += stats.exact;
+    }
+    if (!measured) continue;
+    if (a.suggestions[0]?.patternId === b.suggestions[0]?.patternId) agreeTop1++;
+    if (a.suggestions[0]?.patternId === truth[i]) rightFast++;
+    if (b.suggestions[0]?.patternId === truth[i]) rightBrute++;
+    const bs = new Set(b.suggestions.map((s) => s.patternId));
+    agreeTop3 += a.suggestions.filter((s) => bs.has(s.patternId)).length / Math.max(1, bs.size);
+  }
+  const n = fast.length;
+  return {
+    fast50: percentile(fast, 0.5),
+    fast99: percentile(fast, 0.99),
+    brute50: percentile(brute, 0.5),
+    brute99: percentile(brute, 0.99),
+    agreeTop1: agreeTop1 / n,
+    agreeTop3: agreeTop3 / n,
+    rightFast: rightFast / n,
+    rightBrute: rightBrute / n,
+    scanned: Math.round(work.scanned / queries.length),
+    coarse: Math.round(work.coarse / queries.length),
+    exact: Math.round(work.exact / queries.length),
+  };
+}
+
+/**
+ * Runs the benchmark and returns a markdown section. 'quick' = 100k items / 2k patterns.
+ * `suggestOnly` skips the two discovery runs (the index and queries are unchanged).
+ */
+export async function benchPatterns(opts: {
+  scale: 'full' | 'quick';
+  suggestOnly?: boolean;
+}): Promise<string> {
   const full = opts.scale === 'full';
   const items = full ? 1_000_000 : 100_000;
   const patterns = full ? 20_000 : 2_000;
@@ -74,94 +196,123 @@ export async function benchPatterns(opts: { scale: 'full' | 'quick' }): Promise<
   const lines: string[] = [
     `### Pattern engine benchmark (${opts.scale}: ${items.toLocaleString('en')} linked items, ${patterns.toLocaleString('en')} patterns, discovery of ${discoveryItems.toLocaleString('en')} items)`,
     '',
-    'Brute force = the same scoring (centroid cosine + example re-rank of the shortlist) over every pattern.',
+    'Brute force = the same scoring (centroid cosine + example re-rank of the shortlist) with every centroid scored exactly, ' +
+      'a scan of the same flat Float32Array of centroids the fast path re-scores from. Fast path = two-stage product-quantised ' +
+      'codes of the centroids (src/patterns/centroid-pq-index.ts), exact re-scoring of the best 60, same re-rank.',
     '',
   ];
 
   // Discovery first, so the process peak RSS reflects discovery rather than the large index.
   const discTexts = Array.from({ length: discoveryItems }, () => gen.text(gen.patternOfItem()));
-  const rssBefore = process.memoryUsage().rss;
-  const t0 = performance.now();
-  const clusters = discoverPatterns(
-    discTexts.map((text, i) => ({ id: String(i), text })),
-    { k: 'auto', seed: 1 },
-  );
-  const discSeconds = (performance.now() - t0) / 1000;
-  const peakRss = process.resourceUsage().maxRSS * 1024;
-  lines.push(
-    `- discovery of ${discoveryItems.toLocaleString('en')} unlinked items, cold (model fit + embedding included, k auto → ${clusters.length}): ` +
-      `${discSeconds.toFixed(1)} s, peak RSS ${mb(peakRss)} (RSS before ${mb(rssBefore)})`,
-  );
-  // As the server runs it: model fitted earlier, vectors read from storage (feedback_vectors).
-  const discModel = TextModel.fit(discTexts.slice(0, 20000));
-  const discVectors = discTexts.map((t) => discModel.embed(t));
-  const tWarm = performance.now();
-  const warm = discoverPatterns(
-    discTexts.map((text, i) => ({ id: String(i), text })),
-    { k: 'auto', seed: 1, model: discModel, vectors: discVectors },
-  );
-  const warmSeconds = (performance.now() - tWarm) / 1000;
-  lines.push(
-    `- discovery of the same items with stored vectors (the server's path; k auto → ${warm.length}): ` +
-      `${warmSeconds.toFixed(1)} s, peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}`,
-  );
-  discVectors.length = 0;
+  // (Generated even when skipped, so the index below is the same either way.)
+  if (!opts.suggestOnly) {
+    const rssBefore = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const clusters = discoverPatterns(
+      discTexts.map((text, i) => ({ id: String(i), text })),
+      { k: 'auto', seed: 1 },
+    );
+    const discSeconds = (performance.now() - t0) / 1000;
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    lines.push(
+      `- discovery of ${discoveryItems.toLocaleString('en')} unlinked items, cold (model fit + embedding included, k auto → ${clusters.length}): ` +
+        `${discSeconds.toFixed(1)} s, peak RSS ${mb(peakRss)} (RSS before ${mb(rssBefore)})`,
+    );
+    // As the server runs it: model fitted earlier, vectors read from storage (feedback_vectors).
+    const discModel = TextModel.fit(discTexts.slice(0, 20000));
+    const discVectors = discTexts.map((t) => discModel.embed(t));
+    const tWarm = performance.now();
+    const warm = discoverPatterns(
+      discTexts.map((text, i) => ({ id: String(i), text })),
+      { k: 'auto', seed: 1, model: discModel, vectors: discVectors },
+    );
+    const warmSeconds = (performance.now() - tWarm) / 1000;
+    lines.push(
+      `- discovery of the same items with stored vectors (the server's path; k auto → ${warm.length}): ` +
+        `${warmSeconds.toFixed(1)} s, peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    );
+    discVectors.length = 0;
+  }
 
   const tFit = performance.now();
   const model = TextModel.fit(Array.from({ length: 20000 }, () => gen.text(gen.patternOfItem())));
   const fitSeconds = (performance.now() - tFit) / 1000;
   const index = new PatternIndex({ model });
-  const heapBefore = process.memoryUsage();
+  const heapBefore = await heapNow();
   const tBuild = performance.now();
   for (let p = 0; p < patterns; p++) index.addExample(`p${p}`, `seed-${p}`, gen.text(p));
   for (let i = patterns; i < items; i++) {
     const p = gen.patternOfItem();
     index.addExample(`p${p}`, `i${i}`, gen.text(p));
   }
+  const tTrain = performance.now();
   index.rebuildPartition();
+  const trainSeconds = (performance.now() - tTrain) / 1000;
   const buildSeconds = (performance.now() - tBuild) / 1000;
-  const heapAfter = process.memoryUsage();
-  const indexBytes =
-    heapAfter.heapUsed + heapAfter.arrayBuffers - (heapBefore.heapUsed + heapBefore.arrayBuffers);
-
-  const truth: number[] = [];
-  const queries = Array.from({ length: 300 }, () => {
-    const p = gen.patternOfItem();
-    truth.push(p);
-    return model.embed(gen.text(p));
-  });
-  let rightFast = 0;
-  let rightBrute = 0;
-  const fast: number[] = [];
-  const brute: number[] = [];
-  let agreeTop1 = 0;
-  let agreeTop3 = 0;
-  for (const q of queries) {
-    let t = performance.now();
-    const a = index.suggest(q, { limit: 3 });
-    fast.push(performance.now() - t);
-    t = performance.now();
-    const b = index.suggest(q, { limit: 3, exhaustive: true });
-    brute.push(performance.now() - t);
-    if (a.suggestions[0]?.patternId === b.suggestions[0]?.patternId) agreeTop1++;
-    const want = `p${truth[brute.length - 1]}`;
-    if (a.suggestions[0]?.patternId === want) rightFast++;
-    if (b.suggestions[0]?.patternId === want) rightBrute++;
-    const bs = new Set(b.suggestions.map((s) => s.patternId));
-    agreeTop3 += a.suggestions.filter((s) => bs.has(s.patternId)).length / Math.max(1, bs.size);
-  }
-  const ratio = percentile(brute, 0.5) / percentile(fast, 0.5);
-  const ratio99 = percentile(brute, 0.99) / percentile(fast, 0.99);
+  const indexBytes = (await heapNow()) - heapBefore;
   lines.push(
     `- index: ${items.toLocaleString('en')} linked items in ${patterns.toLocaleString('en')} patterns, ` +
-      `built in ${buildSeconds.toFixed(0)} s (embedding included; model fit ${fitSeconds.toFixed(1)} s, ${model.dims} dims)`,
-    `- suggestion latency (300 queries): partitioned p50 ${percentile(fast, 0.5).toFixed(2)} ms / p99 ${percentile(fast, 0.99).toFixed(2)} ms; ` +
-      `brute force p50 ${percentile(brute, 0.5).toFixed(2)} ms / p99 ${percentile(brute, 0.99).toFixed(2)} ms; speed-up ×${ratio.toFixed(1)} at p50, ×${ratio99.toFixed(1)} at p99`,
-    `- agreement with brute force: top-1 ${((agreeTop1 / queries.length) * 100).toFixed(1)}%, top-3 overlap ${((agreeTop3 / queries.length) * 100).toFixed(1)}%; ` +
-      `top-1 = the pattern that generated the query: partitioned ${((rightFast / queries.length) * 100).toFixed(1)}%, brute force ${((rightBrute / queries.length) * 100).toFixed(1)}% ` +
-      '(synthetic patterns share key words, so many queries are near-ties between patterns)',
-    `- live index memory: ${mb(indexBytes)} measured (heap + array buffers), ${mb(index.approximateBytes())} estimated; ` +
-      `≈ ${mb((indexBytes / items) * 1_000_000)} per 1M linked items`,
+      `built in ${buildSeconds.toFixed(0)} s (embedding included; model fit ${fitSeconds.toFixed(1)} s, ${model.dims} dims; ` +
+      `centroid codebooks trained + every centroid encoded in ${trainSeconds.toFixed(1)} s)`,
+    `- live index memory: ${mb(indexBytes)} measured (heap + array buffers after a full GC${gcAvailable ? '' : ' — GC not available, includes garbage'}), ` +
+      `${mb(index.approximateBytes())} estimated; ≈ ${mb((indexBytes / items) * 1_000_000)} per 1M linked items ` +
+      `(${Math.round(indexBytes / items)} bytes per link, of which ${model.dims} are the int8 vector)`,
   );
+
+  const queryTexts: string[] = [];
+  const truth: string[] = [];
+  for (let i = 0; i < QUERIES + WARMUP; i++) {
+    const p = gen.patternOfItem();
+    truth.push(`p${p}`);
+    queryTexts.push(gen.text(p));
+  }
+  const queries = queryTexts.map((t) => model.embed(t));
+  const compare = async (label: string, count: number): Promise<void> => {
+    const r = await compareWithBruteForce(
+      index,
+      queries.slice(0, count + WARMUP),
+      truth.slice(0, count + WARMUP),
+    );
+    lines.push(
+      `- suggestion, ${label} (${count} queries): fast p50 ${r.fast50.toFixed(2)} ms / p99 ${r.fast99.toFixed(2)} ms; ` +
+        `brute force p50 ${r.brute50.toFixed(2)} ms / p99 ${r.brute99.toFixed(2)} ms; ` +
+        `**speed-up ×${(r.brute50 / r.fast50).toFixed(1)} at p50, ×${(r.brute99 / r.fast99).toFixed(1)} at p99**`,
+      `  - same answers: top-1 agreement with brute force ${pct(r.agreeTop1)}, top-3 overlap ${pct(r.agreeTop3)}; ` +
+        `top-1 = the pattern that generated the query: fast ${pct(r.rightFast)}, brute force ${pct(r.rightBrute)}; ` +
+        `work per query: ${r.scanned} centroids scanned through 32-byte codes, ${r.coarse} through the residual codes, ${r.exact} scored exactly`,
+    );
+  };
+  await compare('plain cosine (no metric learned yet)', QUERIES);
+  const tMetric = performance.now();
+  index.learnMetric();
+  const metricSeconds = (performance.now() - tMetric) / 1000;
+  await compare(
+    `learned metric (the server's state; learnMetric ${metricSeconds.toFixed(1)} s incl. re-encoding)`,
+    QUERIES,
+  );
+
+  // Incremental maintenance: links, unlinks, merges and deletions after the codes were trained.
+  // Nothing is rebuilt; each changed centroid is re-encoded on the spot.
+  const added = full ? 20_000 : 5_000;
+  const addVectors = Array.from({ length: added }, () => {
+    const p = gen.patternOfItem();
+    return [p, model.embed(gen.text(p))] as const;
+  });
+  const tAdd = performance.now();
+  addVectors.forEach(([p, v], i) => {
+    index.addExample(`p${p}`, `late-${i}`, v);
+  });
+  const addMicros = ((performance.now() - tAdd) * 1000) / added;
+  const tRemove = performance.now();
+  let removed = 0;
+  for (let i = 0; i < added; i += 2) if (index.removeExample(`p${addVectors[i][0]}`, `late-${i}`)) removed++;
+  const removeMicros = ((performance.now() - tRemove) * 1000) / Math.max(1, removed);
+  for (let i = 0; i < 50; i++) index.mergePatterns(`p${patterns - 1 - 2 * i}`, `p${patterns - 2 - 2 * i}`);
+  for (let i = 0; i < 50; i++) index.removePattern(`p${patterns - 200 - i}`);
+  lines.push(
+    `- incremental after training: ${added.toLocaleString('en')} links added (${addMicros.toFixed(0)} µs each incl. re-encoding the centroid, ` +
+      `vectors given), ${removed.toLocaleString('en')} removed (${removeMicros.toFixed(0)} µs each), 50 merges, 50 pattern deletions; no rebuild:`,
+  );
+  await compare('after those changes, learned metric', Math.min(QUERIES, 200));
   return lines.join('\n');
 }

@@ -3,13 +3,20 @@
  * this new feedback belong to?". Each pattern is summarised by the normalised sum of its example
  * vectors (centroid); the top centroid candidates are re-ranked with the nearest examples, which helps
  * patterns whose examples phrase the need in several distinct ways. Everything is incremental: a link
- * or unlink updates one sum and moves one pattern between partition cells.
+ * or unlink updates one sum, one centroid row and that row's compressed codes.
+ *
+ * Layout (for speed and memory at 1M links): patterns live in integer slots; all centroids are rows of
+ * one flat Float32Array (scanned by brute force and re-scored by the fast path alike); each pattern's
+ * examples are rows of one packed Int8Array block in insertion order (removed rows are tombstones
+ * until the block is compacted), with item id → row in one Map; explanation stems are integer ids.
+ * Above `exhaustiveBelow` patterns the shortlist comes from product-quantised codes of the centroids
+ * (centroid-pq-index.ts) with exact re-scoring of the best ~60 candidates.
  */
 
-import { CentroidPartition } from './centroid-partition.ts';
+import { CentroidPqIndex, dotRows, TopK } from './centroid-pq-index.ts';
 import { isStopWord } from './cluster-labels.ts';
 import { applyWhitening, learnWhitening, type WhiteningMetric } from './metric-learning.ts';
-import { addDequantized, dotQuantized, type QuantizedVector, quantize } from './quantize.ts';
+import { addDequantizedRow, dotQuantizedRows, quantizeRow } from './quantize.ts';
 import { stem } from './stemmer.ts';
 import type { TextModel } from './text-model.ts';
 import { words } from './tokenize.ts';
@@ -40,15 +47,18 @@ export interface PatternIndexOptions {
   noneFitsThreshold?: number;
   /** Weight of the nearest-example similarity in the final score (0 = centroid only). */
   exampleWeight?: number;
-  /** Below this many patterns every centroid is scored (no partition). */
+  /** Below this many patterns every centroid is scored exactly (no codes). */
   exhaustiveBelow?: number;
-  /** Cells probed per query once partitioned (0 = automatic: max(4, cells / 16), about 6% of patterns). */
-  probes?: number;
   /**
-   * Cells each pattern is listed in (1 = hard assignment; 2 raised top-1 agreement with brute force
-   * from 64% to 77% at 20k confusable synthetic patterns, for twice the latency).
+   * Centroids re-scored exactly per query once codes are used (0 = automatic: 6 × the shortlist,
+   * i.e. 60 for the default limit of 3).
    */
-  partitionReplicas?: number;
+  exactCandidates?: number;
+  /**
+   * Centroids kept after the first (coarsest) code stage (0 = automatic: max(10 × exactCandidates,
+   * patterns / 33), i.e. 600 at 20k patterns).
+   */
+  coarseCandidates?: number;
   /** Shrinkage of the learned metric toward plain cosine (1 = never learn). */
   metricShrinkage?: number;
 }
@@ -65,17 +75,29 @@ export interface SuggestOptions {
 }
 
 interface PatternEntry {
+  slot: number;
   sum: Float64Array;
-  centroid: Float32Array;
-  examples: Map<string, QuantizedVector>;
-  /** Stem → number of examples containing it; stem → a surface form. */
-  stems: Map<string, number>;
-  surface: Map<string, string>;
-  exampleStems: Map<string, string[]>;
+  /** Example rows (int8, `dims` each) in insertion order; `scales[row] < 0` marks a removed row. */
+  block: Int8Array;
+  scales: Float64Array;
+  /** Rows in use (live + removed). */
+  rows: number;
+  /** Item id → row; iteration order is row order. */
+  rowOf: Map<string, number>;
+  /** Explanations: sorted stem ids with the number of tracked examples containing each. */
+  stemKeys: Int32Array;
+  stemCounts: Int32Array;
+  stemSize: number;
+  /** Stem ids of the tracked examples as segments [row, n, id × n]. */
+  tracked: Int32Array;
+  trackedLength: number;
+  trackedCount: number;
 }
 
 /** Examples per candidate pattern compared with the query in the re-ranking step. */
 const RERANK_EXAMPLES = 32;
+/** Examples per pattern whose words are kept for explanations. */
+const TRACKED_EXAMPLES = 64;
 
 /** Default noneFits threshold: best accuracy on CLINC150 val (in-scope) vs the first half of oos_test (bench/patterns-calibrate.ts). */
 export const DEFAULT_NONE_FITS_THRESHOLD = 0.35;
@@ -85,11 +107,32 @@ export class PatternIndex {
   readonly dims: number;
   private readonly model?: TextModel;
   private readonly options: Required<Omit<PatternIndexOptions, 'model' | 'dims'>>;
-  private readonly patterns = new Map<string, PatternEntry>();
-  private partition: CentroidPartition;
-  private partitionBuiltAt = 0;
+  /** Pattern id → slot (iteration order = creation order); slot → id / entry. */
+  private readonly slotOf = new Map<string, number>();
+  private idOf: (string | undefined)[] = [];
+  private entries: (PatternEntry | undefined)[] = [];
+  /** Row `slot` = the pattern's centroid (under the metric when learned); zero for free slots. */
+  private centroids = new Float32Array(0);
+  private live = new Uint8Array(0);
+  private slotCapacity = 0;
+  /** One past the highest slot ever used. */
+  private slotEnd = 0;
+  private readonly freeSlots: number[] = [];
+  private readonly codes: CentroidPqIndex;
+  /** Pattern count when the codebooks were last trained (0 = not trained). */
+  private codesTrainedAt = 0;
   private examples = 0;
   private metric: WhiteningMetric | null = null;
+  /** The metric's transform, `applyWhitening` bit for bit but faster (see `whitening`). */
+  private whiten: ((x: ArrayLike<number>) => Float32Array) | null = null;
+  private lastStats = { scanned: 0, coarse: 0, exact: 0 };
+  /** Scratch of the brute-force scan and of the re-rank. */
+  private rowList = new Int32Array(0);
+  private rowScores = new Float64Array(0);
+  private readonly exampleRows = new Int32Array(RERANK_EXAMPLES);
+  private readonly exampleSims = new Float64Array(RERANK_EXAMPLES);
+  /** Stem ↔ integer id, shared by all patterns. */
+  private readonly stemIds = new Map<string, number>();
 
   constructor(options: PatternIndexOptions) {
     this.model = options.model;
@@ -100,16 +143,16 @@ export class PatternIndex {
       noneFitsThreshold: options.noneFitsThreshold ?? DEFAULT_NONE_FITS_THRESHOLD,
       exampleWeight: options.exampleWeight ?? 0.3,
       exhaustiveBelow: options.exhaustiveBelow ?? 1000,
-      probes: options.probes ?? 0,
+      exactCandidates: options.exactCandidates ?? 0,
+      coarseCandidates: options.coarseCandidates ?? 0,
       metricShrinkage: options.metricShrinkage ?? 0.15,
-      partitionReplicas: options.partitionReplicas ?? 1,
     };
-    this.partition = new CentroidPartition(dims, this.options.partitionReplicas);
+    this.codes = new CentroidPqIndex(dims);
   }
 
   /** Number of patterns. */
   get patternCount(): number {
-    return this.patterns.size;
+    return this.slotOf.size;
   }
 
   /** Number of linked examples over all patterns. */
@@ -117,9 +160,14 @@ export class PatternIndex {
     return this.examples;
   }
 
+  /** Work of the last `suggest`: centroids scanned through codes, through residual codes, scored exactly. */
+  lastSearchStats(): { scanned: number; coarse: number; exact: number } {
+    return { ...this.lastStats };
+  }
+
   /** Pattern ids currently held. */
   patternIds(): string[] {
-    return [...this.patterns.keys()];
+    return [...this.slotOf.keys()];
   }
 
   /**
@@ -129,58 +177,66 @@ export class PatternIndex {
    */
   addExample(patternId: string, itemId: string, input: string | Float32Array, text?: string): void {
     const vector = this.toVector(input);
-    const entry = this.patterns.get(patternId) ?? this.createPattern(patternId);
-    if (entry.examples.has(itemId)) this.detach(entry, itemId);
-    const qv = quantize(vector);
-    entry.examples.set(itemId, qv);
-    addDequantized(entry.sum, qv, 1);
+    const entry = this.entryOf(patternId) ?? this.createPattern(patternId);
+    if (entry.rowOf.has(itemId)) this.detach(entry, itemId);
+    const row = this.appendRow(entry, itemId);
+    entry.scales[row] = quantizeRow(vector, entry.block, row);
+    addDequantizedRow(entry.sum, entry.block, row, entry.scales[row], 1);
     // Explanations need only a sample of each pattern's wording; tracking the first 64 examples
     // keeps per-item memory at 1M links down to the int8 vector.
-    const stems =
-      entry.exampleStems.size < 64 ? this.stemsOf(typeof input === 'string' ? input : text, entry) : [];
-    if (stems.length > 0) entry.exampleStems.set(itemId, stems);
-    for (const s of stems) entry.stems.set(s, (entry.stems.get(s) ?? 0) + 1);
+    if (entry.trackedCount < TRACKED_EXAMPLES) {
+      const stems = this.stemIdsOf(typeof input === 'string' ? input : text);
+      if (stems.length > 0) this.track(entry, row, stems);
+    }
     this.examples++;
-    this.refreshCentroid(patternId, entry);
+    this.refreshCentroid(entry);
   }
 
   /** Unlinks an item; returns false if it was not linked. An emptied pattern stays (with no signal). */
   removeExample(patternId: string, itemId: string): boolean {
-    const entry = this.patterns.get(patternId);
-    if (!entry?.examples.has(itemId)) return false;
+    const entry = this.entryOf(patternId);
+    if (!entry?.rowOf.has(itemId)) return false;
     this.detach(entry, itemId);
-    this.refreshCentroid(patternId, entry);
+    this.refreshCentroid(entry);
     return true;
   }
 
   /** Deletes a pattern and its links. */
   removePattern(patternId: string): boolean {
-    const entry = this.patterns.get(patternId);
-    if (!entry) return false;
-    this.examples -= entry.examples.size;
-    this.patterns.delete(patternId);
-    this.partition.remove(patternId);
+    const slot = this.slotOf.get(patternId);
+    if (slot === undefined) return false;
+    this.examples -= this.entries[slot]!.rowOf.size;
+    this.slotOf.delete(patternId);
+    this.entries[slot] = undefined;
+    this.idOf[slot] = undefined;
+    this.live[slot] = 0;
+    this.centroids.fill(0, slot * this.dims, (slot + 1) * this.dims);
+    this.freeSlots.push(slot);
     return true;
   }
 
   /** Moves every example of `fromId` into `intoId` (created if missing) and deletes `fromId`. */
   mergePatterns(fromId: string, intoId: string): void {
     if (fromId === intoId) return;
-    const from = this.patterns.get(fromId);
+    const from = this.entryOf(fromId);
     if (!from) return;
-    const into = this.patterns.get(intoId) ?? this.createPattern(intoId);
-    for (const [itemId, qv] of from.examples) {
-      if (into.examples.has(itemId)) this.detach(into, itemId);
-      into.examples.set(itemId, qv);
-      addDequantized(into.sum, qv, 1);
-      const stems = from.exampleStems.get(itemId) ?? [];
-      if (stems.length > 0) into.exampleStems.set(itemId, stems);
-      for (const s of stems) into.stems.set(s, (into.stems.get(s) ?? 0) + 1);
+    const into = this.entryOf(intoId) ?? this.createPattern(intoId);
+    const stemsOfRow = new Map<number, Int32Array>();
+    for (let o = 0; o < from.trackedLength; o += 2 + from.tracked[o + 1]) {
+      stemsOfRow.set(from.tracked[o], from.tracked.slice(o + 2, o + 2 + from.tracked[o + 1]));
+    }
+    for (const [itemId, fromRow] of from.rowOf) {
+      if (into.rowOf.has(itemId)) this.detach(into, itemId);
+      const row = this.appendRow(into, itemId);
+      into.block.set(from.block.subarray(fromRow * this.dims, (fromRow + 1) * this.dims), row * this.dims);
+      into.scales[row] = from.scales[fromRow];
+      addDequantizedRow(into.sum, into.block, row, into.scales[row], 1);
+      const stems = stemsOfRow.get(fromRow);
+      if (stems) this.track(into, row, stems);
       this.examples++;
     }
-    for (const [s, w] of from.surface) if (!into.surface.has(s)) into.surface.set(s, w);
     this.removePattern(fromId);
-    this.refreshCentroid(intoId, into);
+    this.refreshCentroid(into);
   }
 
   /** Ranks patterns for a new item. Empty text or an empty index → no suggestions, noneFits. */
@@ -189,56 +245,43 @@ export class PatternIndex {
     const query = this.toVector(input);
     let qn = 0;
     for (let i = 0; i < query.length; i++) qn += query[i] * query[i];
-    if (qn === 0 || this.patterns.size === 0) return { suggestions: [], noneFits: true };
-    this.maybeRebuildPartition();
-    const metricQuery = this.metric ? applyWhitening(this.metric, query) : query;
-    const candidates =
-      options.exhaustive || this.partition.size === 0
-        ? this.patterns.keys()
-        : this.partition.candidates(
-            metricQuery,
-            this.options.probes > 0 ? this.options.probes : Math.max(4, Math.ceil(this.partition.size / 16)),
-          );
+    if (qn === 0 || this.slotOf.size === 0) return { suggestions: [], noneFits: true };
+    this.maybeTrainCodes();
+    const metricQuery = Float64Array.from(this.whiten ? this.whiten(query) : query);
+    const rawQuery = Float64Array.from(query);
     const shortlist = Math.max(limit * 3, 10);
-    const top: [string, number][] = [];
-    for (const id of candidates) {
-      if (options.exclude?.has(id)) continue;
-      const c = this.patterns.get(id)!.centroid;
-      let s = 0;
-      for (let t = 0; t < c.length; t++) s += c[t] * metricQuery[t];
-      if (top.length < shortlist || s > top[top.length - 1][1]) {
-        top.push([id, s]);
-        top.sort((a, b) => b[1] - a[1]);
-        if (top.length > shortlist) top.pop();
-      }
-    }
+    const exclude = options.exclude;
+    const skip = exclude && exclude.size > 0 ? (slot: number) => exclude.has(this.idOf[slot]!) : undefined;
+    const exact = this.options.exactCandidates > 0 ? this.options.exactCandidates : 6 * shortlist;
+    const useCodes = !options.exhaustive && this.codesTrainedAt > 0 && this.slotOf.size > exact;
+    const top = useCodes
+      ? this.codes.search(metricQuery, this.centroids, this.live, this.slotEnd, shortlist, {
+          liveCount: this.slotOf.size,
+          refine: exact,
+          coarse:
+            this.options.coarseCandidates > 0
+              ? this.options.coarseCandidates
+              : Math.max(10 * exact, Math.ceil(this.slotOf.size / 33)),
+          skip,
+        })
+      : this.scanAll(metricQuery, shortlist, skip);
+    this.lastStats = useCodes
+      ? { ...this.codes.stats }
+      : { scanned: 0, coarse: 0, exact: this.slotOf.size - (exclude?.size ?? 0) };
     const w = this.options.exampleWeight;
-    const rescored = top.map(([id, s]) => {
-      if (w === 0) return [id, s] as [string, number];
-      // Mean of the two closest examples: robust to one mislabelled link, sharper than the centroid.
-      let best = Number.NEGATIVE_INFINITY;
-      let second = Number.NEGATIVE_INFINITY;
-      // Only the first RERANK_EXAMPLES examples: big patterns (thousands of links) would otherwise
-      // dominate latency (measured: 64 → 32 changes no CLINC/HWU answer, those patterns have 10 links).
-      let seen = 0;
-      for (const qv of this.patterns.get(id)!.examples.values()) {
-        if (seen++ >= RERANK_EXAMPLES) break;
-        const e = dotQuantized(query, qv);
-        if (e > best) {
-          second = best;
-          best = e;
-        } else if (e > second) second = e;
-      }
-      const near = second === Number.NEGATIVE_INFINITY ? best : (best + second) / 2;
-      return [id, (1 - w) * s + w * near] as [string, number];
-    });
+    const rescored: [string, number][] = [];
+    for (let i = 0; i < top.size; i++) {
+      const slot = top.slots[i];
+      const s = top.scores[i];
+      rescored.push([this.idOf[slot]!, w === 0 ? s : (1 - w) * s + w * this.nearExamples(slot, rawQuery)]);
+    }
     rescored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const queryText = typeof input === 'string' ? input : options.text;
     const queryStems = queryText ? this.queryStems(queryText) : new Map<string, string>();
     const suggestions = rescored.slice(0, limit).map(([patternId, s]) => ({
       patternId,
       score: Math.max(0, Math.min(1, s)),
-      matchedTerms: this.matchedTerms(queryStems, this.patterns.get(patternId)!),
+      matchedTerms: this.matchedTerms(queryStems, this.entryOf(patternId)!),
     }));
     return { suggestions, noneFits: (suggestions[0]?.score ?? 0) < this.options.noneFitsThreshold };
   }
@@ -250,92 +293,289 @@ export class PatternIndex {
    */
   learnMetric(maxExamples = 20000): boolean {
     if (this.options.metricShrinkage >= 1) return false;
-    const perPattern = Math.max(2, Math.ceil(maxExamples / Math.max(1, this.patterns.size)));
+    const perPattern = Math.max(2, Math.ceil(maxExamples / Math.max(1, this.slotOf.size)));
     const groups: Float64Array[][] = [];
-    for (const e of this.patterns.values()) {
+    for (const slot of this.slotOf.values()) {
+      const e = this.entries[slot]!;
       const g: Float64Array[] = [];
-      for (const qv of e.examples.values()) {
-        if (g.length >= perPattern) break;
+      for (let row = 0; row < e.rows && g.length < perPattern; row++) {
+        if (e.scales[row] < 0) continue;
         const x = new Float64Array(this.dims);
-        addDequantized(x, qv, 1);
+        addDequantizedRow(x, e.block, row, e.scales[row], 1);
         g.push(x);
       }
       groups.push(g);
     }
     this.metric = learnWhitening(groups, this.dims, this.options.metricShrinkage);
-    for (const [id, e] of this.patterns) this.refreshCentroid(id, e, false);
-    if (this.partition.size > 0) this.rebuildPartition();
+    this.whiten = this.metric ? whitening(this.metric, groups) : null;
+    for (const slot of this.slotOf.values()) this.refreshCentroid(this.entries[slot]!, false);
+    if (this.codesTrainedAt > 0) this.rebuildPartition();
     return this.metric !== null;
   }
 
-  /** Forces the coarse partition to be rebuilt now (normally done lazily as the index grows). */
+  /**
+   * Re-learns the centroid codebooks now and re-encodes every centroid (normally done lazily when the
+   * pattern count doubles, and after `learnMetric`). Below `exhaustiveBelow` patterns the codes are
+   * dropped and every query scores all centroids exactly. Also trims every example block to its
+   * size (the ~12% of spare rows left by growth), since this runs after bulk loads.
+   */
   rebuildPartition(seed = 1): void {
-    if (this.patterns.size < this.options.exhaustiveBelow) {
-      this.partition = new CentroidPartition(this.dims, this.options.partitionReplicas);
-      this.partitionBuiltAt = 0;
+    for (const slot of this.slotOf.values()) this.trim(this.entries[slot]!);
+    if (this.slotOf.size < this.options.exhaustiveBelow) {
+      this.codesTrainedAt = 0;
       return;
     }
-    const centroids = new Map<string, Float32Array>();
-    for (const [id, e] of this.patterns) centroids.set(id, e.centroid);
-    this.partition.rebuild(centroids, seed);
-    this.partitionBuiltAt = this.patterns.size;
+    this.codes.train(this.centroids, [...this.slotOf.values()], seed);
+    this.codesTrainedAt = this.slotOf.size;
   }
 
-  /** Rough bytes held by vectors (sums, centroids, int8 examples), for capacity planning. */
+  /**
+   * Bytes held by the index: typed arrays counted exactly (centroids, sums, example blocks with their
+   * spare rows, codes, stems), maps and strings estimated. For capacity planning.
+   */
   approximateBytes(): number {
-    const perPattern = this.dims * (8 + 4) + 200;
-    const perExample = this.dims + 8 + 120;
-    return this.patterns.size * perPattern + this.examples * perExample;
+    let bytes = this.centroids.byteLength + this.live.byteLength + this.codes.byteLength;
+    for (const slot of this.slotOf.values()) {
+      const e = this.entries[slot]!;
+      bytes +=
+        e.sum.byteLength +
+        e.block.byteLength +
+        e.scales.byteLength +
+        e.stemKeys.byteLength +
+        e.stemCounts.byteLength +
+        e.tracked.byteLength +
+        // Entry object, typed-array headers, map table; per example a map entry and the id string.
+        400 +
+        e.rowOf.size * 72;
+    }
+    return bytes + this.stemIds.size * 64;
   }
 
-  private maybeRebuildPartition(): void {
-    const n = this.patterns.size;
-    // Rebuild when the index has doubled since the last build: amortised O(1) per added pattern.
-    if (
-      n >= this.options.exhaustiveBelow &&
-      (this.partitionBuiltAt === 0 || n >= this.partitionBuiltAt * 2)
-    ) {
+  private maybeTrainCodes(): void {
+    const n = this.slotOf.size;
+    // Retrain when the index has doubled since the last training: amortised O(1) per added pattern.
+    if (n >= this.options.exhaustiveBelow && (this.codesTrainedAt === 0 || n >= this.codesTrainedAt * 2)) {
       this.rebuildPartition();
     }
   }
 
+  /** Brute force: every live centroid row, exact dot product (the reference the codes are measured against). */
+  private scanAll(query: Float64Array, k: number, skip?: (slot: number) => boolean): TopK {
+    const { live } = this;
+    if (this.rowList.length < this.slotEnd) {
+      this.rowList = new Int32Array(this.slotCapacity);
+      this.rowScores = new Float64Array(this.slotCapacity);
+    }
+    const rows = this.rowList;
+    let n = 0;
+    for (let slot = 0; slot < this.slotEnd; slot++) if (live[slot] !== 0 && !skip?.(slot)) rows[n++] = slot;
+    dotRows(this.centroids, rows, n, query, this.dims, this.rowScores);
+    const top = new TopK(k);
+    for (let i = 0; i < n; i++) top.offer(rows[i], this.rowScores[i]);
+    return top;
+  }
+
+  /** Mean similarity of the query with the two closest of the first RERANK_EXAMPLES examples. */
+  private nearExamples(slot: number, query: Float64Array): number {
+    const e = this.entries[slot]!;
+    // Only the first RERANK_EXAMPLES examples: big patterns (thousands of links) would otherwise
+    // dominate latency (measured: 64 → 32 changes no CLINC/HWU answer, those patterns have 10 links).
+    const rows = this.exampleRows;
+    let n = 0;
+    for (let row = 0; row < e.rows && n < RERANK_EXAMPLES; row++) if (e.scales[row] >= 0) rows[n++] = row;
+    const sims = this.exampleSims;
+    dotQuantizedRows(query, e.block, rows, n, e.scales, sims);
+    // Mean of the two closest examples: robust to one mislabelled link, sharper than the centroid.
+    let best = Number.NEGATIVE_INFINITY;
+    let second = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const s = sims[i];
+      if (s > best) {
+        second = best;
+        best = s;
+      } else if (s > second) second = s;
+    }
+    return second === Number.NEGATIVE_INFINITY ? best : (best + second) / 2;
+  }
+
+  private entryOf(patternId: string): PatternEntry | undefined {
+    const slot = this.slotOf.get(patternId);
+    return slot === undefined ? undefined : this.entries[slot];
+  }
+
   private createPattern(id: string): PatternEntry {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotEnd++;
+      if (slot >= this.slotCapacity) this.growSlots(Math.max(64, Math.ceil(this.slotCapacity * 1.5)));
+    }
     const entry: PatternEntry = {
+      slot,
       sum: new Float64Array(this.dims),
-      centroid: new Float32Array(this.dims),
-      examples: new Map(),
-      stems: new Map(),
-      surface: new Map(),
-      exampleStems: new Map(),
+      block: new Int8Array(0),
+      scales: new Float64Array(0),
+      rows: 0,
+      rowOf: new Map(),
+      stemKeys: new Int32Array(0),
+      stemCounts: new Int32Array(0),
+      stemSize: 0,
+      tracked: new Int32Array(0),
+      trackedLength: 0,
+      trackedCount: 0,
     };
-    this.patterns.set(id, entry);
+    this.slotOf.set(id, slot);
+    this.idOf[slot] = id;
+    this.entries[slot] = entry;
+    this.live[slot] = 1;
     return entry;
   }
 
-  private detach(entry: PatternEntry, itemId: string): void {
-    const qv = entry.examples.get(itemId)!;
-    addDequantized(entry.sum, qv, -1);
-    entry.examples.delete(itemId);
-    for (const s of entry.exampleStems.get(itemId) ?? []) {
-      const c = (entry.stems.get(s) ?? 1) - 1;
-      if (c <= 0) entry.stems.delete(s);
-      else entry.stems.set(s, c);
-    }
-    entry.exampleStems.delete(itemId);
-    this.examples--;
+  private growSlots(capacity: number): void {
+    const centroids = new Float32Array(capacity * this.dims);
+    centroids.set(this.centroids);
+    this.centroids = centroids;
+    const live = new Uint8Array(capacity);
+    live.set(this.live);
+    this.live = live;
+    this.slotCapacity = capacity;
+    this.codes.ensureCapacity(capacity);
   }
 
-  private refreshCentroid(id: string, entry: PatternEntry, place = true): void {
-    if (this.metric) {
-      entry.centroid.set(applyWhitening(this.metric, entry.sum));
-      if (place) this.partition.place(id, entry.centroid);
+  /** Reserves the next row of `entry` for `itemId` (growing the block by ~25%). */
+  private appendRow(entry: PatternEntry, itemId: string): number {
+    const cap = entry.scales.length;
+    if (entry.rows === cap) this.resizeRows(entry, Math.max(entry.rows + 1, Math.ceil(cap * 1.25)));
+    const row = entry.rows++;
+    entry.rowOf.set(itemId, row);
+    return row;
+  }
+
+  private resizeRows(entry: PatternEntry, capacity: number): void {
+    const block = new Int8Array(capacity * this.dims);
+    block.set(entry.block.subarray(0, Math.min(entry.rows, capacity) * this.dims));
+    entry.block = block;
+    const scales = new Float64Array(capacity);
+    scales.set(entry.scales.subarray(0, Math.min(entry.rows, capacity)));
+    entry.scales = scales;
+  }
+
+  private detach(entry: PatternEntry, itemId: string): void {
+    const row = entry.rowOf.get(itemId)!;
+    addDequantizedRow(entry.sum, entry.block, row, entry.scales[row], -1);
+    entry.scales[row] = -1;
+    entry.rowOf.delete(itemId);
+    this.untrack(entry, row);
+    this.examples--;
+    // Compact once removed rows outnumber live ones: amortised O(dims) per removal.
+    const dead = entry.rows - entry.rowOf.size;
+    if (dead > 8 && dead > entry.rowOf.size) this.compact(entry);
+  }
+
+  /** Drops removed rows and spare capacity (example rows, tracked stems, stem counts). */
+  private trim(entry: PatternEntry): void {
+    if (entry.rows > entry.rowOf.size) this.compact(entry, 1);
+    else if (entry.scales.length > entry.rows) this.resizeRows(entry, Math.max(1, entry.rows));
+    if (entry.tracked.length > entry.trackedLength)
+      entry.tracked = entry.tracked.slice(0, entry.trackedLength);
+    if (entry.stemKeys.length > entry.stemSize) {
+      entry.stemKeys = entry.stemKeys.slice(0, entry.stemSize);
+      entry.stemCounts = entry.stemCounts.slice(0, entry.stemSize);
+    }
+  }
+
+  /** Drops removed rows, keeping insertion order, and shrinks the block to `spare` × the live rows. */
+  private compact(entry: PatternEntry, spare = 1.25): void {
+    const d = this.dims;
+    const newRow = new Int32Array(entry.rows).fill(-1);
+    let next = 0;
+    for (const [itemId, row] of entry.rowOf) {
+      if (row !== next) {
+        entry.block.copyWithin(next * d, row * d, (row + 1) * d);
+        entry.scales[next] = entry.scales[row];
+      }
+      newRow[row] = next;
+      entry.rowOf.set(itemId, next);
+      next++;
+    }
+    for (let o = 0; o < entry.trackedLength; o += 2 + entry.tracked[o + 1]) {
+      entry.tracked[o] = newRow[entry.tracked[o]];
+    }
+    entry.rows = next;
+    this.resizeRows(entry, Math.max(1, Math.ceil(next * spare)));
+  }
+
+  private track(entry: PatternEntry, row: number, stems: ArrayLike<number>): void {
+    const need = entry.trackedLength + 2 + stems.length;
+    if (need > entry.tracked.length) {
+      const tracked = new Int32Array(Math.max(need, Math.ceil(entry.tracked.length * 1.5)));
+      tracked.set(entry.tracked.subarray(0, entry.trackedLength));
+      entry.tracked = tracked;
+    }
+    const o = entry.trackedLength;
+    entry.tracked[o] = row;
+    entry.tracked[o + 1] = stems.length;
+    for (let i = 0; i < stems.length; i++) {
+      entry.tracked[o + 2 + i] = stems[i];
+      this.countStem(entry, stems[i], 1);
+    }
+    entry.trackedLength = need;
+    entry.trackedCount++;
+  }
+
+  private untrack(entry: PatternEntry, row: number): void {
+    const t = entry.tracked;
+    for (let o = 0; o < entry.trackedLength; o += 2 + t[o + 1]) {
+      if (t[o] !== row) continue;
+      const n = t[o + 1];
+      for (let i = 0; i < n; i++) this.countStem(entry, t[o + 2 + i], -1);
+      t.copyWithin(o, o + 2 + n, entry.trackedLength);
+      entry.trackedLength -= 2 + n;
+      entry.trackedCount--;
       return;
     }
-    let s = 0;
-    for (let i = 0; i < this.dims; i++) s += entry.sum[i] * entry.sum[i];
-    const n = Math.sqrt(s);
-    for (let i = 0; i < this.dims; i++) entry.centroid[i] = n > 1e-9 ? entry.sum[i] / n : 0;
-    if (place) this.partition.place(id, entry.centroid);
+  }
+
+  /** Adds `delta` to the count of stem `id` in the pattern's sorted stem arrays. */
+  private countStem(entry: PatternEntry, id: number, delta: 1 | -1): void {
+    const at = findStem(entry, id);
+    if (at >= 0) {
+      entry.stemCounts[at] += delta;
+      if (entry.stemCounts[at] <= 0) {
+        entry.stemKeys.copyWithin(at, at + 1, entry.stemSize);
+        entry.stemCounts.copyWithin(at, at + 1, entry.stemSize);
+        entry.stemSize--;
+      }
+      return;
+    }
+    if (delta < 0) return;
+    const pos = -at - 1;
+    if (entry.stemSize === entry.stemKeys.length) {
+      const cap = Math.max(8, Math.ceil(entry.stemSize * 1.5));
+      const keys = new Int32Array(cap);
+      keys.set(entry.stemKeys);
+      entry.stemKeys = keys;
+      const counts = new Int32Array(cap);
+      counts.set(entry.stemCounts);
+      entry.stemCounts = counts;
+    }
+    entry.stemKeys.copyWithin(pos + 1, pos, entry.stemSize);
+    entry.stemCounts.copyWithin(pos + 1, pos, entry.stemSize);
+    entry.stemKeys[pos] = id;
+    entry.stemCounts[pos] = 1;
+    entry.stemSize++;
+  }
+
+  private refreshCentroid(entry: PatternEntry, encode = true): void {
+    const o = entry.slot * this.dims;
+    if (this.whiten) {
+      this.centroids.set(this.whiten(entry.sum), o);
+    } else {
+      let s = 0;
+      for (let i = 0; i < this.dims; i++) s += entry.sum[i] * entry.sum[i];
+      const n = Math.sqrt(s);
+      for (let i = 0; i < this.dims; i++) this.centroids[o + i] = n > 1e-9 ? entry.sum[i] / n : 0;
+    }
+    if (encode && this.codesTrainedAt > 0) this.codes.encode(this.centroids, entry.slot);
   }
 
   private toVector(input: string | Float32Array): Float32Array {
@@ -348,15 +588,24 @@ export class PatternIndex {
     return input;
   }
 
-  private stemsOf(text: string | undefined, entry: PatternEntry): string[] {
+  /** Distinct stem ids of a text's first 200 words, in order of first occurrence. */
+  private stemIdsOf(text: string | undefined): number[] {
     if (!text) return [];
-    const out = new Set<string>();
+    const out: number[] = [];
+    const seen = new Set<number>();
     for (const w of words(text).slice(0, 200)) {
       const s = stem(w);
-      out.add(s);
-      if (!entry.surface.has(s)) entry.surface.set(s, w);
+      let id = this.stemIds.get(s);
+      if (id === undefined) {
+        id = this.stemIds.size;
+        this.stemIds.set(s, id);
+      }
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
     }
-    return [...out];
+    return out;
   }
 
   private queryStems(text: string): Map<string, string> {
@@ -366,9 +615,97 @@ export class PatternIndex {
   }
 
   private matchedTerms(queryStems: Map<string, string>, entry: PatternEntry): string[] {
-    const hits = [...queryStems.entries()].filter(([s, w]) => entry.stems.has(s) && !isStopWord(w));
+    const hits = [...queryStems.entries()].filter(([s, w]) => {
+      const id = this.stemIds.get(s);
+      return id !== undefined && findStem(entry, id) >= 0 && !isStopWord(w);
+    });
     const idf = (s: string): number => this.model?.stemIdf(s) ?? 1;
     hits.sort((a, b) => idf(b[0]) - idf(a[0]) || (a[0] < b[0] ? -1 : 1));
     return hits.slice(0, 5).map(([, w]) => w);
   }
+}
+
+/**
+ * The metric's transform as a function: a re-implementation of `applyWhitening` (forward substitution
+ * L y = x, then y / |y|) that solves four rows at a time. Each row's sum still subtracts its terms in
+ * the same order, so the result is identical bit for bit, but four independent sums hide the latency
+ * of the subtractions (the query's whitening is a fixed cost of brute force and fast path alike).
+ * Checked against `applyWhitening` on the given sample vectors when built; on any difference (e.g. the
+ * metric's definition changed in metric-learning.ts) it is `applyWhitening` itself that is returned.
+ */
+export function whitening(
+  m: WhiteningMetric,
+  samples: Float64Array[][],
+): ((x: ArrayLike<number>) => Float32Array) & { verified: boolean } {
+  const { d, lower } = m;
+  const y = new Float64Array(d);
+  const fast = (x: ArrayLike<number>): Float32Array => {
+    let i = 0;
+    for (; i + 3 < d; i += 4) {
+      const o0 = i * d;
+      const o1 = o0 + d;
+      const o2 = o1 + d;
+      const o3 = o2 + d;
+      let s0 = x[i];
+      let s1 = x[i + 1];
+      let s2 = x[i + 2];
+      let s3 = x[i + 3];
+      for (let k = 0; k < i; k++) {
+        const v = y[k];
+        s0 -= lower[o0 + k] * v;
+        s1 -= lower[o1 + k] * v;
+        s2 -= lower[o2 + k] * v;
+        s3 -= lower[o3 + k] * v;
+      }
+      y[i] = s0 / lower[o0 + i];
+      s1 -= lower[o1 + i] * y[i];
+      y[i + 1] = s1 / lower[o1 + i + 1];
+      s2 -= lower[o2 + i] * y[i];
+      s2 -= lower[o2 + i + 1] * y[i + 1];
+      y[i + 2] = s2 / lower[o2 + i + 2];
+      s3 -= lower[o3 + i] * y[i];
+      s3 -= lower[o3 + i + 1] * y[i + 1];
+      s3 -= lower[o3 + i + 2] * y[i + 2];
+      y[i + 3] = s3 / lower[o3 + i + 3];
+    }
+    for (; i < d; i++) {
+      let s = x[i];
+      const o = i * d;
+      for (let k = 0; k < i; k++) s -= lower[o + k] * y[k];
+      y[i] = s / lower[o + i];
+    }
+    let n = 0;
+    for (let t = 0; t < d; t++) n += y[t] * y[t];
+    n = Math.sqrt(n);
+    const out = new Float32Array(d);
+    if (n > 0) for (let t = 0; t < d; t++) out[t] = y[t] / n;
+    return out;
+  };
+  const fallback = Object.assign((v: ArrayLike<number>) => applyWhitening(m, v), { verified: false });
+  let checked = 0;
+  for (const group of samples) {
+    for (const x of group.slice(0, 2)) {
+      const a = fast(x);
+      const b = applyWhitening(m, x);
+      for (let t = 0; t < d; t++) if (!Object.is(a[t], b[t])) return fallback;
+      checked++;
+    }
+    if (checked >= 8) break;
+  }
+  return checked > 0 ? Object.assign(fast, { verified: true }) : fallback;
+}
+
+/** Index of stem `id` in the pattern's sorted keys, or −(insertion point) − 1. */
+function findStem(entry: PatternEntry, id: number): number {
+  let lo = 0;
+  let hi = entry.stemSize - 1;
+  const keys = entry.stemKeys;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = keys[mid];
+    if (k === id) return mid;
+    if (k < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -lo - 1;
 }
