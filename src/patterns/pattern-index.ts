@@ -123,8 +123,6 @@ export class PatternIndex {
   private codesTrainedAt = 0;
   private examples = 0;
   private metric: WhiteningMetric | null = null;
-  /** The metric's transform, `applyWhitening` bit for bit but faster (see `whitening`). */
-  private whiten: ((x: ArrayLike<number>) => Float32Array) | null = null;
   private lastStats = { scanned: 0, coarse: 0, exact: 0 };
   /** Scratch of the brute-force scan and of the re-rank. */
   private rowList = new Int32Array(0);
@@ -247,7 +245,7 @@ export class PatternIndex {
     for (let i = 0; i < query.length; i++) qn += query[i] * query[i];
     if (qn === 0 || this.slotOf.size === 0) return { suggestions: [], noneFits: true };
     this.maybeTrainCodes();
-    const metricQuery = Float64Array.from(this.whiten ? this.whiten(query) : query);
+    const metricQuery = Float64Array.from(this.metric ? applyWhitening(this.metric, query) : query);
     const rawQuery = Float64Array.from(query);
     const shortlist = Math.max(limit * 3, 10);
     const exclude = options.exclude;
@@ -307,7 +305,6 @@ export class PatternIndex {
       groups.push(g);
     }
     this.metric = learnWhitening(groups, this.dims, this.options.metricShrinkage);
-    this.whiten = this.metric ? whitening(this.metric, groups) : null;
     for (const slot of this.slotOf.values()) this.refreshCentroid(this.entries[slot]!, false);
     if (this.codesTrainedAt > 0) this.rebuildPartition();
     return this.metric !== null;
@@ -567,8 +564,8 @@ export class PatternIndex {
 
   private refreshCentroid(entry: PatternEntry, encode = true): void {
     const o = entry.slot * this.dims;
-    if (this.whiten) {
-      this.centroids.set(this.whiten(entry.sum), o);
+    if (this.metric) {
+      this.centroids.set(applyWhitening(this.metric, entry.sum), o);
     } else {
       let s = 0;
       for (let i = 0; i < this.dims; i++) s += entry.sum[i] * entry.sum[i];
@@ -623,76 +620,6 @@ export class PatternIndex {
     hits.sort((a, b) => idf(b[0]) - idf(a[0]) || (a[0] < b[0] ? -1 : 1));
     return hits.slice(0, 5).map(([, w]) => w);
   }
-}
-
-/**
- * The metric's transform as a function: a re-implementation of `applyWhitening` (forward substitution
- * L y = x, then y / |y|) that solves four rows at a time. Each row's sum still subtracts its terms in
- * the same order, so the result is identical bit for bit, but four independent sums hide the latency
- * of the subtractions (the query's whitening is a fixed cost of brute force and fast path alike).
- * Checked against `applyWhitening` on the given sample vectors when built; on any difference (e.g. the
- * metric's definition changed in metric-learning.ts) it is `applyWhitening` itself that is returned.
- */
-export function whitening(
-  m: WhiteningMetric,
-  samples: Float64Array[][],
-): ((x: ArrayLike<number>) => Float32Array) & { verified: boolean } {
-  const { d, lower } = m;
-  const y = new Float64Array(d);
-  const fast = (x: ArrayLike<number>): Float32Array => {
-    let i = 0;
-    for (; i + 3 < d; i += 4) {
-      const o0 = i * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = x[i];
-      let s1 = x[i + 1];
-      let s2 = x[i + 2];
-      let s3 = x[i + 3];
-      for (let k = 0; k < i; k++) {
-        const v = y[k];
-        s0 -= lower[o0 + k] * v;
-        s1 -= lower[o1 + k] * v;
-        s2 -= lower[o2 + k] * v;
-        s3 -= lower[o3 + k] * v;
-      }
-      y[i] = s0 / lower[o0 + i];
-      s1 -= lower[o1 + i] * y[i];
-      y[i + 1] = s1 / lower[o1 + i + 1];
-      s2 -= lower[o2 + i] * y[i];
-      s2 -= lower[o2 + i + 1] * y[i + 1];
-      y[i + 2] = s2 / lower[o2 + i + 2];
-      s3 -= lower[o3 + i] * y[i];
-      s3 -= lower[o3 + i + 1] * y[i + 1];
-      s3 -= lower[o3 + i + 2] * y[i + 2];
-      y[i + 3] = s3 / lower[o3 + i + 3];
-    }
-    for (; i < d; i++) {
-      let s = x[i];
-      const o = i * d;
-      for (let k = 0; k < i; k++) s -= lower[o + k] * y[k];
-      y[i] = s / lower[o + i];
-    }
-    let n = 0;
-    for (let t = 0; t < d; t++) n += y[t] * y[t];
-    n = Math.sqrt(n);
-    const out = new Float32Array(d);
-    if (n > 0) for (let t = 0; t < d; t++) out[t] = y[t] / n;
-    return out;
-  };
-  const fallback = Object.assign((v: ArrayLike<number>) => applyWhitening(m, v), { verified: false });
-  let checked = 0;
-  for (const group of samples) {
-    for (const x of group.slice(0, 2)) {
-      const a = fast(x);
-      const b = applyWhitening(m, x);
-      for (let t = 0; t < d; t++) if (!Object.is(a[t], b[t])) return fallback;
-      checked++;
-    }
-    if (checked >= 8) break;
-  }
-  return checked > 0 ? Object.assign(fast, { verified: true }) : fallback;
 }
 
 /** Index of stem `id` in the pattern's sorted keys, or −(insertion point) − 1. */
