@@ -73,8 +73,8 @@ export class ReflectEngine {
     let model = await readStoredModel(db);
     let fitted = false;
     if (!model) {
-      const { texts, corpus } = await ReflectEngine.fitCorpus(db);
-      model = await storeModel(db, TextModel.fit(texts), options.now(), corpus);
+      const corpus = await ReflectEngine.corpusSize(db);
+      model = await storeModel(db, TextModel.fit(await ReflectEngine.fitTexts(db)), options.now(), corpus);
       fitted = true;
     }
     let externalDims: number | null = null;
@@ -95,22 +95,24 @@ export class ReflectEngine {
     return engine;
   }
 
-  /**
-   * What a fit learns from: the most recent {@link FIT_TEXTS} feedback texts, and the size of the
-   * whole corpus (stored with the model; the next refit is due when the corpus has doubled).
-   */
-  static async fitCorpus(db: Db): Promise<{ texts: string[]; corpus: number }> {
+  /** The corpus size: the next refit is due when it has doubled since the stored model's fit. */
+  static async corpusSize(db: Db): Promise<number> {
+    const count = await db
+      .selectFrom('feedback')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(count.n);
+  }
+
+  /** What a fit learns from: the most recent {@link FIT_TEXTS} feedback texts. */
+  static async fitTexts(db: Db): Promise<string[]> {
     const rows = await db
       .selectFrom('feedback')
       .select('text')
       .orderBy('id', 'desc')
       .limit(FIT_TEXTS)
       .execute();
-    const count = await db
-      .selectFrom('feedback')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow();
-    return { texts: rows.map((r) => r.text), corpus: Number(count.n) };
+    return rows.map((r) => r.text);
   }
 
   /** 'builtin' or 'builtin+embeddings' (the endpoint answered at load). */

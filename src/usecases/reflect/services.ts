@@ -177,7 +177,7 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
   const refreshModelOnly = async (force: boolean): Promise<Omit<ModelRefresh, 'learnedFromUnlinked'>> => {
     const current = await services.engine();
     const info = await readStoredModelInfo(store.db);
-    const { texts, corpus } = await ReflectEngine.fitCorpus(store.db);
+    const corpus = await ReflectEngine.corpusSize(store.db);
     const fittedOn = info?.documents ?? 0;
     if (info && info.version !== current.model.version) {
       const fresh = await rebuild();
@@ -187,7 +187,13 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
     if (!info || corpus === 0 || !(due || force))
       return { action: 'none', fittedOn, corpus, modelVersion: current.model.version };
     abort = new AbortController();
-    const model = await fitInWorker(texts, info.version + 1, {}, abort.signal);
+    // The texts are read only now that a fit is due (the check itself runs every minute).
+    const model = await fitInWorker(
+      await ReflectEngine.fitTexts(store.db),
+      info.version + 1,
+      {},
+      abort.signal,
+    );
     const stored = await replaceModel(store.db, model, info.version, corpus, now());
     const fresh = await rebuild();
     return {

@@ -63,13 +63,13 @@ export async function replaceModel(
 
 /**
  * Stores a freshly fitted model unless another process stored one first; returns the model that
- * is stored afterwards, so every process uses the same one.
+ * is stored afterwards, so every process uses the same one. `documents` is the corpus size it was fitted at.
  */
 export async function storeModel(
   db: Db,
   model: TextModel,
   now: string,
-  documents = model.documents,
+  documents: number,
 ): Promise<TextModel> {
   await db
     .insertInto('reflect_models')
