@@ -24,9 +24,167 @@ export function termFeatures(text: string, idf: (id: number) => number): TermFea
   return { ids: sorted, weights: Float32Array.from(sorted, (id) => idf(id)) };
 }
 
-interface PatternCounts {
-  counts: Map<number, number>;
-  total: number;
+/**
+ * What one pattern's items contributed, kept so that unlinking subtracts exactly what linking added.
+ * Packed: every item's term ids and weights sit in two shared typed arrays, and the map holds only
+ * a slot number (≈ 8 bytes per term plus one map entry per item, instead of two typed arrays and two
+ * objects per item: a million links took ~1.4 GB that way).
+ */
+class ContributionLog {
+  private readonly slots = new Map<string, number>();
+  private starts = new Int32Array(4);
+  private lengths = new Int32Array(4);
+  private scales = new Float64Array(4);
+  private ids = new Int32Array(32);
+  private weights = new Float32Array(32);
+  private slotEnd = 0;
+  private readonly freeSlots: number[] = [];
+  /** Entries of `ids`/`weights` in use, and those left behind by deleted items. */
+  private end = 0;
+  private garbage = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  has(itemId: string): boolean {
+    return this.slots.has(itemId);
+  }
+
+  add(itemId: string, f: TermFeatures, w: number): void {
+    const n = f.ids.length;
+    if (this.end + n > this.ids.length) this.grow(this.end + n);
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotEnd++;
+      if (slot >= this.starts.length) {
+        const capacity = this.starts.length * 2;
+        this.starts = resized(this.starts, capacity);
+        this.lengths = resized(this.lengths, capacity);
+        this.scales = resized(this.scales, capacity);
+      }
+    }
+    this.ids.set(f.ids, this.end);
+    this.weights.set(f.weights, this.end);
+    this.starts[slot] = this.end;
+    this.lengths[slot] = n;
+    this.scales[slot] = w;
+    this.end += n;
+    this.slots.set(itemId, slot);
+  }
+
+  /** The item's contribution; its arrays are views, valid until the next add or delete. */
+  get(itemId: string): { f: TermFeatures; w: number } | undefined {
+    const slot = this.slots.get(itemId);
+    if (slot === undefined) return undefined;
+    const start = this.starts[slot];
+    const end = start + this.lengths[slot];
+    return {
+      f: { ids: this.ids.subarray(start, end), weights: this.weights.subarray(start, end) },
+      w: this.scales[slot],
+    };
+  }
+
+  delete(itemId: string): boolean {
+    const slot = this.slots.get(itemId);
+    if (slot === undefined) return false;
+    this.slots.delete(itemId);
+    this.freeSlots.push(slot);
+    this.garbage += this.lengths[slot];
+    this.lengths[slot] = 0;
+    if (this.garbage > 64 && this.garbage * 2 > this.end) this.grow(0);
+    return true;
+  }
+
+  /** Every item with a copy of its contribution. */
+  entries(): Array<[string, { f: TermFeatures; w: number }]> {
+    return [...this.slots.keys()].map((itemId) => {
+      const c = this.get(itemId)!;
+      return [itemId, { f: { ids: c.f.ids.slice(), weights: c.f.weights.slice() }, w: c.w }];
+    });
+  }
+
+  /** Drops deleted items' entries, with room for at least `need` entries. */
+  private grow(need: number): void {
+    const live = this.end - this.garbage;
+    let capacity = this.ids.length;
+    while (capacity < Math.max(need - this.garbage, live) * 1.25) capacity *= 2;
+    const ids = new Int32Array(capacity);
+    const weights = new Float32Array(capacity);
+    let at = 0;
+    for (const slot of this.slots.values()) {
+      const start = this.starts[slot];
+      const n = this.lengths[slot];
+      ids.set(this.ids.subarray(start, start + n), at);
+      weights.set(this.weights.subarray(start, start + n), at);
+      this.starts[slot] = at;
+      at += n;
+    }
+    this.ids = ids;
+    this.weights = weights;
+    this.end = at;
+    this.garbage = 0;
+  }
+}
+
+function resized<T extends Int32Array | Float64Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as new (n: number) => T)(capacity);
+  out.set(a);
+  return out;
+}
+
+/**
+ * One pattern's weighted term counts, as sorted parallel typed arrays (12 bytes a term; a Map of
+ * float values took ~60). Look-ups are binary searches; a new term shifts the tail, which is cheap
+ * at the few hundred terms a pattern has.
+ */
+class PatternCounts {
+  keys = new Int32Array(16);
+  values = new Float64Array(16);
+  size = 0;
+  total = 0;
+
+  /** Position of `id`, or −(insertion point) − 1. */
+  find(id: number): number {
+    let lo = 0;
+    let hi = this.size - 1;
+    const keys = this.keys;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = keys[mid];
+      if (k === id) return mid;
+      if (k < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  get(id: number): number {
+    const at = this.find(id);
+    return at >= 0 ? this.values[at] : 0;
+  }
+
+  insert(at: number, id: number, value: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Int32Array(this.size * 2);
+      const values = new Float64Array(this.size * 2);
+      keys.set(this.keys);
+      values.set(this.values);
+      this.keys = keys;
+      this.values = values;
+    }
+    this.keys.copyWithin(at + 1, at, this.size);
+    this.values.copyWithin(at + 1, at, this.size);
+    this.keys[at] = id;
+    this.values[at] = value;
+    this.size++;
+  }
+
+  removeAt(at: number): void {
+    this.keys.copyWithin(at, at + 1, this.size);
+    this.values.copyWithin(at, at + 1, this.size);
+    this.size--;
+  }
 }
 
 /** Additive smoothing of the term counts. */
@@ -36,16 +194,19 @@ const ALPHA = 0.1;
 export class TermClassifier {
   private readonly patterns = new Map<string, PatternCounts>();
   /** pattern → item → the features it contributed and with what weight (to undo exactly). */
-  private readonly contributions = new Map<string, Map<string, { f: TermFeatures; w: number }>>();
+  private readonly contributions = new Map<string, ContributionLog>();
   /** How many patterns hold each term: the vocabulary size is the number of keys. */
   private readonly vocabulary = new Map<number, number>();
 
   /** Adds an item's terms to a pattern (`weight` < 1 for uncertain, e.g. unlabelled, evidence). */
   add(patternId: string, itemId: string, features: TermFeatures, weight = 1): void {
-    const items = this.contributions.get(patternId) ?? new Map();
-    if (items.has(itemId)) this.remove(patternId, itemId);
-    this.contributions.set(patternId, items);
-    items.set(itemId, { f: features, w: weight });
+    if (this.contributions.get(patternId)?.has(itemId)) this.remove(patternId, itemId);
+    let items = this.contributions.get(patternId);
+    if (!items) {
+      items = new ContributionLog();
+      this.contributions.set(patternId, items);
+    }
+    items.add(itemId, features, weight);
     this.apply(patternId, features, weight);
   }
 
@@ -54,8 +215,9 @@ export class TermClassifier {
     const items = this.contributions.get(patternId);
     const c = items?.get(itemId);
     if (!items || !c) return false;
-    items.delete(itemId);
+    // Subtract first: the views in `c` point into the log, which deleting may compact.
     this.apply(patternId, c.f, -c.w);
+    items.delete(itemId);
     if (items.size === 0) this.removePattern(patternId);
     return true;
   }
@@ -63,7 +225,7 @@ export class TermClassifier {
   /** Forgets a pattern. */
   removePattern(patternId: string): void {
     const p = this.patterns.get(patternId);
-    if (p) for (const id of p.counts.keys()) this.dropTerm(id);
+    if (p) for (let i = 0; i < p.size; i++) this.dropTerm(p.keys[i]);
     this.patterns.delete(patternId);
     this.contributions.delete(patternId);
   }
@@ -71,7 +233,7 @@ export class TermClassifier {
   /** Moves every contribution of `fromId` to `intoId`. */
   mergePatterns(fromId: string, intoId: string): void {
     if (fromId === intoId) return;
-    const items = [...(this.contributions.get(fromId) ?? new Map()).entries()];
+    const items = this.contributions.get(fromId)?.entries() ?? [];
     this.removePattern(fromId);
     for (const [itemId, c] of items) this.add(intoId, itemId, c.f, c.w);
   }
@@ -96,7 +258,7 @@ export class TermClassifier {
     const denominator = Math.log((p?.total ?? 0) + ALPHA * v);
     let s = 0;
     for (let i = 0; i < query.ids.length; i++) {
-      const c = p?.counts.get(query.ids[i]) ?? 0;
+      const c = p ? p.get(query.ids[i]) : 0;
       s += Math.log(c + ALPHA) - denominator;
     }
     return s;
@@ -105,22 +267,23 @@ export class TermClassifier {
   private apply(patternId: string, features: TermFeatures, weight: number): void {
     let p = this.patterns.get(patternId);
     if (!p) {
-      p = { counts: new Map(), total: 0 };
+      p = new PatternCounts();
       this.patterns.set(patternId, p);
     }
     for (let i = 0; i < features.ids.length; i++) {
       const id = features.ids[i];
       const w = features.weights[i] * weight;
-      const before = p.counts.get(id);
-      const after = (before ?? 0) + w;
+      const at = p.find(id);
+      const after = (at >= 0 ? p.values[at] : 0) + w;
       if (Math.abs(after) < 1e-9) {
-        if (before !== undefined) {
-          p.counts.delete(id);
+        if (at >= 0) {
+          p.removeAt(at);
           this.dropTerm(id);
         }
-      } else {
-        if (before === undefined) this.vocabulary.set(id, (this.vocabulary.get(id) ?? 0) + 1);
-        p.counts.set(id, after);
+      } else if (at >= 0) p.values[at] = after;
+      else {
+        this.vocabulary.set(id, (this.vocabulary.get(id) ?? 0) + 1);
+        p.insert(-at - 1, id, after);
       }
       p.total += w;
     }

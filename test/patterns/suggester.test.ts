@@ -50,6 +50,35 @@ test('the word model is exact under add and remove, and merge moves every contri
   assert.ok(Math.abs(c.logLikelihood(query, 'refunds') - alone.logLikelihood(query, 'refunds')) < 1e-9);
 });
 
+test('the word model stays exact through many links and unlinks (its packed log compacts)', () => {
+  const texts = [...REFUNDS, ...PASSWORDS, ...UNLINKED];
+  const c = new TermClassifier();
+  // 300 items in one pattern, most of them unlinked again in a scattered order, some re-linked.
+  for (let i = 0; i < 300; i++)
+    c.add('mixed', `m${i}`, features(texts[i % texts.length]), i % 7 === 0 ? 0.2 : 1);
+  for (let i = 0; i < 300; i++) if (i % 5 !== 0) assert.equal(c.remove('mixed', `m${(i * 37) % 300}`), true);
+  for (let i = 0; i < 40; i++) c.add('mixed', `again${i}`, features(texts[(i * 3) % texts.length]));
+  c.add('mixed', 'm0', features('the same item linked twice replaces its words'));
+  const expected = new TermClassifier();
+  for (let i = 0; i < 300; i++) {
+    const id = (i * 37) % 300;
+    if (i % 5 === 0 && id !== 0)
+      expected.add('mixed', `m${id}`, features(texts[id % texts.length]), id % 7 === 0 ? 0.2 : 1);
+  }
+  for (let i = 0; i < 40; i++) expected.add('mixed', `again${i}`, features(texts[(i * 3) % texts.length]));
+  expected.add('mixed', 'm0', features('the same item linked twice replaces its words'));
+  for (const q of ['refund the double charge', 'password reset email', 'weather']) {
+    const got = c.logLikelihood(features(q), 'mixed');
+    assert.ok(Math.abs(got - expected.logLikelihood(features(q), 'mixed')) < 1e-6, q);
+  }
+  c.mergePatterns('mixed', 'other');
+  assert.ok(
+    Math.abs(
+      c.logLikelihood(features('refund'), 'other') - expected.logLikelihood(features('refund'), 'mixed'),
+    ) < 1e-6,
+  );
+});
+
 test('words without weight (a model fitted on nothing) leave the ranking to the vectors', () => {
   const empty = TextModel.fit([]);
   const f = termFeatures('refund please', (id) => empty.termWeight(id));
