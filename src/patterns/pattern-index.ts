@@ -66,6 +66,11 @@ export interface PatternIndexOptions {
 /** Options of a single query. */
 export interface SuggestOptions {
   limit?: number;
+  /**
+   * Patterns whose examples re-score the centroid ranking before the best `limit` are kept
+   * (default max(3 × limit, 10)); a caller that re-orders a long shortlist itself can ask for fewer.
+   */
+  pool?: number;
   /** Score every pattern (reference answers for tests and benchmarks). */
   exhaustive?: boolean;
   /** The query's text when a vector is passed, so matched terms can still be explained. */
@@ -247,7 +252,7 @@ export class PatternIndex {
     this.maybeTrainCodes();
     const metricQuery = Float64Array.from(this.metric ? applyWhitening(this.metric, query) : query);
     const rawQuery = Float64Array.from(query);
-    const shortlist = Math.max(limit * 3, 10);
+    const shortlist = Math.max(limit, Math.floor(options.pool ?? Math.max(limit * 3, 10)));
     const exclude = options.exclude;
     const skip = exclude && exclude.size > 0 ? (slot: number) => exclude.has(this.idOf[slot]!) : undefined;
     const exact = this.options.exactCandidates > 0 ? this.options.exactCandidates : 6 * shortlist;
@@ -603,6 +608,12 @@ export class PatternIndex {
       }
     }
     return out;
+  }
+
+  /** The query's words that also occur in the pattern's linked feedback, rarest first (at most 5). */
+  explain(text: string, patternId: string): string[] {
+    const entry = this.entryOf(patternId);
+    return entry ? this.matchedTerms(this.queryStems(text), entry) : [];
   }
 
   private queryStems(text: string): Map<string, string> {
