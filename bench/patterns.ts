@@ -9,8 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { discoverPatterns } from '../src/patterns/discover.ts';
-import { PatternIndex, type SuggestResult } from '../src/patterns/pattern-index.ts';
+import type { PatternIndex, SuggestResult } from '../src/patterns/pattern-index.ts';
 import { createRng, type Rng } from '../src/patterns/prng.ts';
+import { PatternSuggester } from '../src/patterns/suggester.ts';
 import { TextModel } from '../src/patterns/text-model.ts';
 
 const SYLLABLES = 'ka lo mi ne su ra te vo pi da ge fu ho ji bu no sa ti re ma ku le zo wa'.split(' ');
@@ -116,6 +117,7 @@ async function compareWithBruteForce(
   index: PatternIndex,
   queries: Float32Array[],
   truth: string[],
+  suggest: (i: number, exhaustive: boolean) => SuggestResult,
 ): Promise<Comparison> {
   const fast: number[] = [];
   const brute: number[] = [];
@@ -132,10 +134,8 @@ async function compareWithBruteForce(
   const work = { scanned: 0, coarse: 0, exact: 0 };
   for (let i = 0; i < queries.length; i++) {
     const measured = i >= WARMUP;
-    const q = queries[i];
-    const runFast = (): SuggestResult => timed(() => index.suggest(q, { limit: 3 }), measured ? fast : null);
-    const runBrute = (): SuggestResult =>
-      timed(() => index.suggest(q, { limit: 3, exhaustive: true }), measured ? brute : null);
+    const runFast = (): SuggestResult => timed(() => suggest(i, false), measured ? fast : null);
+    const runBrute = (): SuggestResult => timed(() => suggest(i, true), measured ? brute : null);
     let a: SuggestResult;
     let b: SuggestResult;
     await sleep(1);
@@ -198,7 +198,9 @@ export async function benchPatterns(opts: {
     '',
     'Brute force = the same scoring (centroid cosine + example re-rank of the shortlist) with every centroid scored exactly, ' +
       'a scan of the same flat Float32Array of centroids the fast path re-scores from. Fast path = two-stage product-quantised ' +
-      'codes of the centroids (src/patterns/centroid-pq-index.ts), exact re-scoring of the best 60, same re-rank.',
+      'codes of the centroids (src/patterns/centroid-pq-index.ts), exact re-scoring of the best few (60 for 3 answers), same re-rank. ' +
+      '"Index alone" asks PatternIndex for 3 answers; "the server\'s path" is what `GET /api/v1/feedback/:id/suggestions` runs ' +
+      '(PatternSuggester: a 20-pattern shortlist from the index, re-ordered by the word models), brute force there being the same with an exhaustive shortlist.',
     '',
   ];
 
@@ -237,26 +239,31 @@ export async function benchPatterns(opts: {
   const tFit = performance.now();
   const model = TextModel.fit(Array.from({ length: 20000 }, () => gen.text(gen.patternOfItem())));
   const fitSeconds = (performance.now() - tFit) / 1000;
-  const index = new PatternIndex({ model });
+  // What the server keeps in memory: the vector index plus each pattern's word model.
+  const suggester = new PatternSuggester({ model });
+  const index = suggester.index;
+  const link = (p: number, itemId: string, text: string) =>
+    suggester.addExample(`p${p}`, itemId, model.embed(text), text);
   const heapBefore = await heapNow();
   const tBuild = performance.now();
-  for (let p = 0; p < patterns; p++) index.addExample(`p${p}`, `seed-${p}`, gen.text(p));
+  for (let p = 0; p < patterns; p++) link(p, `seed-${p}`, gen.text(p));
   for (let i = patterns; i < items; i++) {
     const p = gen.patternOfItem();
-    index.addExample(`p${p}`, `i${i}`, gen.text(p));
+    link(p, `i${i}`, gen.text(p));
   }
   const tTrain = performance.now();
   index.rebuildPartition();
   const trainSeconds = (performance.now() - tTrain) / 1000;
   const buildSeconds = (performance.now() - tBuild) / 1000;
-  const indexBytes = (await heapNow()) - heapBefore;
+  const liveBytes = (await heapNow()) - heapBefore;
+  const indexEstimate = index.approximateBytes();
   lines.push(
     `- index: ${items.toLocaleString('en')} linked items in ${patterns.toLocaleString('en')} patterns, ` +
-      `built in ${buildSeconds.toFixed(0)} s (embedding included; model fit ${fitSeconds.toFixed(1)} s, ${model.dims} dims; ` +
+      `built in ${buildSeconds.toFixed(0)} s (embedding and word models included; model fit ${fitSeconds.toFixed(1)} s, ${model.dims} dims; ` +
       `centroid codebooks trained + every centroid encoded in ${trainSeconds.toFixed(1)} s)`,
-    `- live index memory: ${mb(indexBytes)} measured (heap + array buffers after a full GC${gcAvailable ? '' : ' — GC not available, includes garbage'}), ` +
-      `${mb(index.approximateBytes())} estimated; ≈ ${mb((indexBytes / items) * 1_000_000)} per 1M linked items ` +
-      `(${Math.round(indexBytes / items)} bytes per link, of which ${model.dims} are the int8 vector)`,
+    `- live memory (what the server holds: vector index + word models): ${mb(liveBytes)} measured (heap + array buffers after a full GC${gcAvailable ? '' : ' — GC not available, includes garbage'}); ` +
+      `≈ ${mb((liveBytes / items) * 1_000_000)} per 1M linked items (${Math.round(liveBytes / items)} bytes per link). ` +
+      `Of that, the vector index ≈ ${mb(indexEstimate)} (${Math.round(indexEstimate / items)} bytes per link, ${model.dims} of them the int8 vector), the word models the rest`,
   );
 
   const queryTexts: string[] = [];
@@ -267,11 +274,15 @@ export async function benchPatterns(opts: {
     queryTexts.push(gen.text(p));
   }
   const queries = queryTexts.map((t) => model.embed(t));
-  const compare = async (label: string, count: number): Promise<void> => {
+  /** 'index': PatternIndex.suggest, 3 answers. 'server': what the API runs (shortlist of 20, word models). */
+  const compare = async (label: string, count: number, path: 'index' | 'server'): Promise<void> => {
     const r = await compareWithBruteForce(
       index,
       queries.slice(0, count + WARMUP),
       truth.slice(0, count + WARMUP),
+      path === 'index'
+        ? (i, exhaustive) => index.suggest(queries[i], { limit: 3, exhaustive })
+        : (i, exhaustive) => suggester.suggest(queries[i], queryTexts[i], { limit: 3, exhaustive }),
     );
     lines.push(
       `- suggestion, ${label} (${count} queries): fast p50 ${r.fast50.toFixed(2)} ms / p99 ${r.fast99.toFixed(2)} ms; ` +
@@ -282,37 +293,47 @@ export async function benchPatterns(opts: {
         `work per query: ${r.scanned} centroids scanned through 32-byte codes, ${r.coarse} through the residual codes, ${r.exact} scored exactly`,
     );
   };
-  await compare('plain cosine (no metric learned yet)', QUERIES);
+  await compare('index alone, plain cosine (no metric learned yet)', QUERIES, 'index');
   const tMetric = performance.now();
   index.learnMetric();
   const metricSeconds = (performance.now() - tMetric) / 1000;
   await compare(
-    `learned metric (the server's state; learnMetric ${metricSeconds.toFixed(1)} s incl. re-encoding)`,
+    `index alone, learned metric (learnMetric ${metricSeconds.toFixed(1)} s incl. re-encoding)`,
     QUERIES,
+    'index',
+  );
+  await compare(
+    "the server's path (learned metric; the index shortlists 20 patterns, their word models re-order them)",
+    QUERIES,
+    'server',
   );
 
   // Incremental maintenance: links, unlinks, merges and deletions after the codes were trained.
   // Nothing is rebuilt; each changed centroid is re-encoded on the spot.
   const added = full ? 20_000 : 5_000;
-  const addVectors = Array.from({ length: added }, () => {
+  const addLinks = Array.from({ length: added }, () => {
     const p = gen.patternOfItem();
-    return [p, model.embed(gen.text(p))] as const;
+    const text = gen.text(p);
+    return [p, model.embed(text), text] as const;
   });
   const tAdd = performance.now();
-  addVectors.forEach(([p, v], i) => {
-    index.addExample(`p${p}`, `late-${i}`, v);
+  addLinks.forEach(([p, v, text], i) => {
+    suggester.addExample(`p${p}`, `late-${i}`, v, text);
   });
   const addMicros = ((performance.now() - tAdd) * 1000) / added;
   const tRemove = performance.now();
   let removed = 0;
-  for (let i = 0; i < added; i += 2) if (index.removeExample(`p${addVectors[i][0]}`, `late-${i}`)) removed++;
+  for (let i = 0; i < added; i += 2)
+    if (suggester.removeExample(`p${addLinks[i][0]}`, `late-${i}`)) removed++;
   const removeMicros = ((performance.now() - tRemove) * 1000) / Math.max(1, removed);
-  for (let i = 0; i < 50; i++) index.mergePatterns(`p${patterns - 1 - 2 * i}`, `p${patterns - 2 - 2 * i}`);
-  for (let i = 0; i < 50; i++) index.removePattern(`p${patterns - 200 - i}`);
+  for (let i = 0; i < 50; i++)
+    suggester.mergePatterns(`p${patterns - 1 - 2 * i}`, `p${patterns - 2 - 2 * i}`);
+  for (let i = 0; i < 50; i++) suggester.removePattern(`p${patterns - 200 - i}`);
   lines.push(
-    `- incremental after training: ${added.toLocaleString('en')} links added (${addMicros.toFixed(0)} µs each incl. re-encoding the centroid, ` +
+    `- incremental after training: ${added.toLocaleString('en')} links added (${addMicros.toFixed(0)} µs each incl. re-encoding the centroid and the word model, ` +
       `vectors given), ${removed.toLocaleString('en')} removed (${removeMicros.toFixed(0)} µs each), 50 merges, 50 pattern deletions; no rebuild:`,
   );
-  await compare('after those changes, learned metric', Math.min(QUERIES, 200));
+  await compare('index alone, after those changes', Math.min(QUERIES, 200), 'index');
+  await compare("the server's path, after those changes", Math.min(QUERIES, 200), 'server');
   return lines.join('\n');
 }
