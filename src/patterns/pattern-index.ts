@@ -17,6 +17,7 @@ import { CentroidPqIndex, dotRows, TopK } from './centroid-pq-index.ts';
 import { isStopWord } from './cluster-labels.ts';
 import { applyWhitening, learnWhitening, type WhiteningMetric } from './metric-learning.ts';
 import { addDequantizedRow, dotQuantizedRows, quantizeRow } from './quantize.ts';
+import { SortedCounts } from './sorted-counts.ts';
 import { stem } from './stemmer.ts';
 import type { TextModel } from './text-model.ts';
 import { words } from './tokenize.ts';
@@ -90,9 +91,8 @@ interface PatternEntry {
   /** Item id → row; iteration order is row order. */
   rowOf: Map<string, number>;
   /** Explanations: sorted stem ids with the number of tracked examples containing each. */
-  stemKeys: Int32Array;
-  stemCounts: Int32Array;
-  stemSize: number;
+  /** How many tracked examples contain each stem. */
+  stems: SortedCounts<Int32Array>;
   /** Stem ids of the tracked examples as segments [row, n, id × n]. */
   tracked: Int32Array;
   trackedLength: number;
@@ -343,8 +343,7 @@ export class PatternIndex {
         e.sum.byteLength +
         e.block.byteLength +
         e.scales.byteLength +
-        e.stemKeys.byteLength +
-        e.stemCounts.byteLength +
+        e.stems.byteLength +
         e.tracked.byteLength +
         // Entry object, typed-array headers, map table; per example a map entry and the id string.
         400 +
@@ -418,9 +417,7 @@ export class PatternIndex {
       scales: new Float64Array(0),
       rows: 0,
       rowOf: new Map(),
-      stemKeys: new Int32Array(0),
-      stemCounts: new Int32Array(0),
-      stemSize: 0,
+      stems: new SortedCounts(new Int32Array(0)),
       tracked: new Int32Array(0),
       trackedLength: 0,
       trackedCount: 0,
@@ -479,10 +476,7 @@ export class PatternIndex {
     else if (entry.scales.length > entry.rows) this.resizeRows(entry, Math.max(1, entry.rows));
     if (entry.tracked.length > entry.trackedLength)
       entry.tracked = entry.tracked.slice(0, entry.trackedLength);
-    if (entry.stemKeys.length > entry.stemSize) {
-      entry.stemKeys = entry.stemKeys.slice(0, entry.stemSize);
-      entry.stemCounts = entry.stemCounts.slice(0, entry.stemSize);
-    }
+    entry.stems.trim();
   }
 
   /** Drops removed rows, keeping insertion order, and shrinks the block to `spare` × the live rows. */
@@ -539,32 +533,12 @@ export class PatternIndex {
 
   /** Adds `delta` to the count of stem `id` in the pattern's sorted stem arrays. */
   private countStem(entry: PatternEntry, id: number, delta: 1 | -1): void {
-    const at = findStem(entry, id);
+    const stems = entry.stems;
+    const at = stems.find(id);
     if (at >= 0) {
-      entry.stemCounts[at] += delta;
-      if (entry.stemCounts[at] <= 0) {
-        entry.stemKeys.copyWithin(at, at + 1, entry.stemSize);
-        entry.stemCounts.copyWithin(at, at + 1, entry.stemSize);
-        entry.stemSize--;
-      }
-      return;
-    }
-    if (delta < 0) return;
-    const pos = -at - 1;
-    if (entry.stemSize === entry.stemKeys.length) {
-      const cap = Math.max(8, Math.ceil(entry.stemSize * 1.5));
-      const keys = new Int32Array(cap);
-      keys.set(entry.stemKeys);
-      entry.stemKeys = keys;
-      const counts = new Int32Array(cap);
-      counts.set(entry.stemCounts);
-      entry.stemCounts = counts;
-    }
-    entry.stemKeys.copyWithin(pos + 1, pos, entry.stemSize);
-    entry.stemCounts.copyWithin(pos + 1, pos, entry.stemSize);
-    entry.stemKeys[pos] = id;
-    entry.stemCounts[pos] = 1;
-    entry.stemSize++;
+      stems.values[at] += delta;
+      if (stems.values[at] <= 0) stems.removeAt(at);
+    } else if (delta > 0) stems.insert(-at - 1, id, 1);
   }
 
   private refreshCentroid(entry: PatternEntry, encode = true): void {
@@ -610,10 +584,13 @@ export class PatternIndex {
     return out;
   }
 
-  /** The query's words that also occur in the pattern's linked feedback, rarest first (at most 5). */
-  explain(text: string, patternId: string): string[] {
-    const entry = this.entryOf(patternId);
-    return entry ? this.matchedTerms(this.queryStems(text), entry) : [];
+  /** Per pattern, the query's words that also occur in its linked feedback, rarest first (at most 5). */
+  explain(text: string, patternIds: readonly string[]): string[][] {
+    const queryStems = this.queryStems(text);
+    return patternIds.map((id) => {
+      const entry = this.entryOf(id);
+      return entry ? this.matchedTerms(queryStems, entry) : [];
+    });
   }
 
   private queryStems(text: string): Map<string, string> {
@@ -625,25 +602,10 @@ export class PatternIndex {
   private matchedTerms(queryStems: Map<string, string>, entry: PatternEntry): string[] {
     const hits = [...queryStems.entries()].filter(([s, w]) => {
       const id = this.stemIds.get(s);
-      return id !== undefined && findStem(entry, id) >= 0 && !isStopWord(w);
+      return id !== undefined && entry.stems.find(id) >= 0 && !isStopWord(w);
     });
     const idf = (s: string): number => this.model?.stemIdf(s) ?? 1;
     hits.sort((a, b) => idf(b[0]) - idf(a[0]) || (a[0] < b[0] ? -1 : 1));
     return hits.slice(0, 5).map(([, w]) => w);
   }
-}
-
-/** Index of stem `id` in the pattern's sorted keys, or −(insertion point) − 1. */
-function findStem(entry: PatternEntry, id: number): number {
-  let lo = 0;
-  let hi = entry.stemSize - 1;
-  const keys = entry.stemKeys;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const k = keys[mid];
-    if (k === id) return mid;
-    if (k < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -lo - 1;
 }

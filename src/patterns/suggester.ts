@@ -157,8 +157,13 @@ export class PatternSuggester {
       limit: Math.max(limit, SHORTLIST),
       pool: Math.max(limit, POOL),
     });
-    const explained = (suggestions: SuggestResult['suggestions']) =>
-      suggestions.map((s) => ({ ...s, matchedTerms: this.index.explain(text, s.patternId) }));
+    const explained = (suggestions: SuggestResult['suggestions']) => {
+      const terms = this.index.explain(
+        text,
+        suggestions.map((s) => s.patternId),
+      );
+      return suggestions.map((s, i) => ({ ...s, matchedTerms: terms[i] }));
+    };
     if (short.suggestions.length === 0 || this.terms.size === 0) {
       return { ...short, suggestions: explained(short.suggestions.slice(0, limit)) };
     }

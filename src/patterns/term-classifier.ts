@@ -5,6 +5,8 @@
  * vector similarity ranks patterns better (CLINC150 val, 10 shots: top-1 80.2 → 82.5; see README).
  * Counts are sums, so linking and unlinking are exact and O(words of the item).
  */
+
+import { SortedCounts } from './sorted-counts.ts';
 import { hashTerm } from './sparse-vector.ts';
 import { extractTerms } from './tokenize.ts';
 
@@ -53,7 +55,7 @@ class ContributionLog {
 
   add(itemId: string, f: TermFeatures, w: number): void {
     const n = f.ids.length;
-    if (this.end + n > this.ids.length) this.grow(this.end + n);
+    if (this.end + n > this.ids.length) this.repack(n);
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.slotEnd++;
@@ -92,7 +94,7 @@ class ContributionLog {
     this.freeSlots.push(slot);
     this.garbage += this.lengths[slot];
     this.lengths[slot] = 0;
-    if (this.garbage > 64 && this.garbage * 2 > this.end) this.grow(0);
+    if (this.garbage > 64 && this.garbage * 2 > this.end) this.repack(0);
     return true;
   }
 
@@ -104,11 +106,11 @@ class ContributionLog {
     });
   }
 
-  /** Drops deleted items' entries, with room for at least `need` entries. */
-  private grow(need: number): void {
+  /** Drops deleted items' entries, with room for `extra` more. */
+  private repack(extra: number): void {
     const live = this.end - this.garbage;
     let capacity = this.ids.length;
-    while (capacity < Math.max(need - this.garbage, live) * 1.25) capacity *= 2;
+    while (capacity < (live + extra) * 1.25) capacity *= 2;
     const ids = new Int32Array(capacity);
     const weights = new Float32Array(capacity);
     let at = 0;
@@ -133,57 +135,12 @@ function resized<T extends Int32Array | Float64Array>(a: T, capacity: number): T
   return out;
 }
 
-/**
- * One pattern's weighted term counts, as sorted parallel typed arrays (12 bytes a term; a Map of
- * float values took ~60). Look-ups are binary searches; a new term shifts the tail, which is cheap
- * at the few hundred terms a pattern has.
- */
-class PatternCounts {
-  keys = new Int32Array(16);
-  values = new Float64Array(16);
-  size = 0;
+/** One pattern's weighted term counts (see SortedCounts) and their sum. */
+class PatternCounts extends SortedCounts<Float64Array> {
   total = 0;
 
-  /** Position of `id`, or −(insertion point) − 1. */
-  find(id: number): number {
-    let lo = 0;
-    let hi = this.size - 1;
-    const keys = this.keys;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = keys[mid];
-      if (k === id) return mid;
-      if (k < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -lo - 1;
-  }
-
-  get(id: number): number {
-    const at = this.find(id);
-    return at >= 0 ? this.values[at] : 0;
-  }
-
-  insert(at: number, id: number, value: number): void {
-    if (this.size === this.keys.length) {
-      const keys = new Int32Array(this.size * 2);
-      const values = new Float64Array(this.size * 2);
-      keys.set(this.keys);
-      values.set(this.values);
-      this.keys = keys;
-      this.values = values;
-    }
-    this.keys.copyWithin(at + 1, at, this.size);
-    this.values.copyWithin(at + 1, at, this.size);
-    this.keys[at] = id;
-    this.values[at] = value;
-    this.size++;
-  }
-
-  removeAt(at: number): void {
-    this.keys.copyWithin(at, at + 1, this.size);
-    this.values.copyWithin(at, at + 1, this.size);
-    this.size--;
+  constructor() {
+    super(new Float64Array(0));
   }
 }
 
