@@ -71,6 +71,8 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Timed queries per comparison, after WARMUP untimed ones (JIT, caches) on both paths. */
 const QUERIES = 500;
+/** Fewer for the full brute force, which re-scores every pattern's examples (~1M int8 rows) per query. */
+const FULL_BRUTE_QUERIES = 200;
 const WARMUP = 20;
 
 // A full GC before each memory reading, so the index's size is not mixed with garbage.
@@ -274,15 +276,28 @@ export async function benchPatterns(opts: {
     queryTexts.push(gen.text(p));
   }
   const queries = queryTexts.map((t) => model.embed(t));
-  /** 'index': PatternIndex.suggest, 3 answers. 'server': what the API runs (shortlist of 20, word models). */
-  const compare = async (label: string, count: number, path: 'index' | 'server'): Promise<void> => {
+  /**
+   * 'index': PatternIndex.suggest, 3 answers. 'server': what the API runs (shortlist of 20, word
+   * models), brute force scanning every centroid exactly. 'server-full': the same fast path, brute
+   * force scoring every pattern the way the shortlist is scored (centroid, examples, word model).
+   */
+  const compare = async (
+    label: string,
+    count: number,
+    path: 'index' | 'server' | 'server-full',
+  ): Promise<void> => {
     const r = await compareWithBruteForce(
       index,
       queries.slice(0, count + WARMUP),
       truth.slice(0, count + WARMUP),
       path === 'index'
         ? (i, exhaustive) => index.suggest(queries[i], { limit: 3, exhaustive })
-        : (i, exhaustive) => suggester.suggest(queries[i], queryTexts[i], { limit: 3, exhaustive }),
+        : (i, exhaustive) =>
+            suggester.suggest(queries[i], queryTexts[i], {
+              limit: 3,
+              exhaustive,
+              shortlist: path === 'server-full' && exhaustive ? index.patternCount : undefined,
+            }),
     );
     lines.push(
       `- suggestion, ${label} (${count} queries): fast p50 ${r.fast50.toFixed(2)} ms / p99 ${r.fast99.toFixed(2)} ms; ` +
@@ -306,6 +321,11 @@ export async function benchPatterns(opts: {
     "the server's path (learned metric; the index shortlists 20 patterns, their word models re-order them)",
     QUERIES,
     'server',
+  );
+  await compare(
+    "the server's path against full brute force (every pattern scored by its centroid, its examples and its word model)",
+    FULL_BRUTE_QUERIES,
+    'server-full',
   );
 
   // Incremental maintenance: links, unlinks, merges and deletions after the codes were trained.

@@ -34,6 +34,16 @@ export interface UnlinkedItem {
   text: string;
 }
 
+/** What `suggest` accepts: the index's options, and how many patterns the word models re-order. */
+export type SuggesterSuggestOptions = Omit<SuggestOptions, 'text'> & {
+  /**
+   * Patterns the index hands to the word models (default 20, cut from 40 re-scored with their
+   * examples; when given, exactly this many are re-scored). The pattern count, with `exhaustive`,
+   * scores every pattern every way: the benchmark's full brute force.
+   */
+  shortlist?: number;
+};
+
 /** Construction options: those of the index, with the model required (it weighs the words). */
 export type PatternSuggesterOptions = PatternIndexOptions & { model: TextModel };
 
@@ -148,14 +158,16 @@ export class PatternSuggester {
    * word model's shortfall against the best shortlisted pattern, so scores fall in ranking order.
    * `noneFits` is decided on the best vector similarity alone (its calibrated threshold).
    */
-  suggest(vector: Float32Array, text: string, options: Omit<SuggestOptions, 'text'> = {}): SuggestResult {
+  suggest(vector: Float32Array, text: string, options: SuggesterSuggestOptions = {}): SuggestResult {
     const limit = Math.max(1, Math.floor(options.limit ?? 3));
+    const { shortlist: asked, ...indexOptions } = options;
+    const shortlist = Math.max(limit, Math.floor(asked ?? SHORTLIST));
     // The word models re-order the shortlist, so the index's own example re-scoring need not reach
     // as deep as for a final answer; and only the suggestions returned need their matched words.
     const short = this.index.suggest(vector, {
-      ...options,
-      limit: Math.max(limit, SHORTLIST),
-      pool: Math.max(limit, POOL),
+      ...indexOptions,
+      limit: shortlist,
+      pool: asked === undefined ? Math.max(shortlist, POOL) : shortlist,
     });
     const explained = (suggestions: SuggestResult['suggestions']) => {
       const terms = this.index.explain(

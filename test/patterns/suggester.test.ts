@@ -122,3 +122,27 @@ test('suggestions come in score order, and unlinked feedback teaches a pattern n
     ['passwords'],
   );
 });
+
+test('a full shortlist hands every pattern to the word models; the default hands 20', () => {
+  const topics = Array.from({ length: 25 }, (_, p) => [`topic${p}`, `thing${p}`, `widget${p}`]);
+  const texts = topics.flatMap((words, p) => [0, 1, 2].map((i) => `${words.join(' ')} report ${i} of ${p}`));
+  const m = TextModel.fit(texts);
+  const s = new PatternSuggester({ model: m });
+  texts.forEach((t, i) => {
+    s.addExample(`p${Math.floor(i / 3)}`, `i${i}`, m.embed(t), t);
+  });
+  const query = 'topic7 widget7 report';
+  const vector = m.embed(query);
+  const full = s.suggest(vector, query, { limit: 25, exhaustive: true, shortlist: s.index.patternCount });
+  assert.equal(new Set(full.suggestions.map((x) => x.patternId)).size, 25);
+  const scores = full.suggestions.map((x) => x.score);
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a, b) => b - a),
+  );
+  const fast = s.suggest(vector, query, { limit: 3 });
+  assert.equal(fast.suggestions[0]?.patternId, 'p7');
+  assert.equal(full.suggestions[0]?.patternId, 'p7');
+  // Asking for fewer than the answers wanted never shortens the answer.
+  assert.equal(s.suggest(vector, query, { limit: 5, shortlist: 2 }).suggestions.length, 5);
+});
