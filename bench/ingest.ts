@@ -20,7 +20,11 @@ import type { Deps } from '../src/usecases/context.ts';
 import { createUser } from '../src/usecases/users.ts';
 
 export interface IngestBenchOptions {
-  /** Sequential single-item requests, for both the app and the bare route. */
+  /**
+   * Sequential single-item requests, for both the app and the bare route. 10,000 by default: a
+   * checkpoint stall (tens of ms, every few hundred writes) is a large share of a smaller sample,
+   * which made 2,000 requests swing between 0.34× and 0.56× from run to run.
+   */
   singleRequests?: number;
   batchItems?: number;
   batchSize?: number;
@@ -105,7 +109,7 @@ const batchItem = (i: number) => ({
 
 /** Runs the benchmark and returns its markdown section. */
 export async function benchIngest(options: IngestBenchOptions = {}): Promise<string> {
-  const singles = options.singleRequests ?? 2_000;
+  const singles = options.singleRequests ?? 10_000;
   const batchItems = options.batchItems ?? 20_000;
   const batchSize = options.batchSize ?? 1_000;
   const dir = mkdtempSync(join(tmpdir(), 'productos-bench-'));
@@ -138,12 +142,17 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<str
     // Interleaved rounds, so both see the same machine load (shared CI boxes drift a lot).
     let bareSeconds = 0;
     let singleSeconds = 0;
-    const round = 250;
+    const roundRatios: number[] = [];
+    const round = 500;
     for (let done = 0; done < singles; done += round) {
       const n = Math.min(round, singles - done);
-      bareSeconds += (await timed(n, (i) => postBare(done + i, 'bare'))).seconds;
-      singleSeconds += (await timed(n, (i) => postOne(done + i, 'single'))).seconds;
+      const bareRound = (await timed(n, (i) => postBare(done + i, 'bare'))).seconds;
+      const singleRound = (await timed(n, (i) => postOne(done + i, 'single'))).seconds;
+      bareSeconds += bareRound;
+      singleSeconds += singleRound;
+      roundRatios.push(bareRound / singleRound);
     }
+    roundRatios.sort((a, b) => a - b);
     const bareRate = { perSecond: singles / bareSeconds };
     const singleRate = { perSecond: singles / singleSeconds };
     const batchRate = await timed(Math.ceil(batchItems / batchSize), async (b) => {
@@ -166,7 +175,7 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<str
     return [
       '## Ingest',
       '',
-      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, SQLite (WAL, synchronous=NORMAL) on a temporary file, requests through \`app.inject\` one after another. The baseline is a bare Fastify route doing one prepared better-sqlite3 INSERT into the same \`feedback\` table per request; baseline and single-item requests run in interleaved rounds of 250 so both see the same machine load.`,
+      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, SQLite (WAL, synchronous=NORMAL) on a temporary file, requests through \`app.inject\` one after another. The baseline is a bare Fastify route doing one prepared better-sqlite3 INSERT into the same \`feedback\` table per request; baseline and single-item requests run in interleaved rounds of 500 so both see the same machine load; the ratio of the rounds ranged from ${roundRatios[0].toFixed(2)}× to ${roundRatios[roundRatios.length - 1].toFixed(2)}× (median ${roundRatios[roundRatios.length >> 1].toFixed(2)}×).`,
       '',
       '| path | work | throughput | vs bare route | goal |',
       '|---|---|---|---|---|',
