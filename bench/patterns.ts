@@ -202,7 +202,7 @@ export async function benchPatterns(opts: {
       'a scan of the same flat Float32Array of centroids the fast path re-scores from. Fast path = two-stage product-quantised ' +
       'codes of the centroids (src/patterns/centroid-pq-index.ts), exact re-scoring of the best few (60 for 3 answers), same re-rank. ' +
       '"Index alone" asks PatternIndex for 3 answers; "the server\'s path" is what `GET /api/v1/feedback/:id/suggestions` runs ' +
-      '(PatternSuggester: a 20-pattern shortlist from the index, re-ordered by the word models), brute force there being the same with an exhaustive shortlist.',
+      '(PatternSuggester: a 20-pattern shortlist from the index, re-ordered by the word models), brute force there being the same with an exhaustive shortlist. "Full brute force" scores every pattern the way the server scores its shortlist: centroid, examples and word model.',
     '',
   ];
 
