@@ -161,7 +161,7 @@ export class PatternSuggester {
   suggest(vector: Float32Array, text: string, options: SuggesterSuggestOptions = {}): SuggestResult {
     const limit = Math.max(1, Math.floor(options.limit ?? 3));
     const { shortlist: asked, ...indexOptions } = options;
-    const shortlist = Math.max(limit, Math.floor(asked ?? SHORTLIST));
+    const shortlist = Math.max(limit, Math.floor(asked ?? SHORTLIST) || SHORTLIST);
     // The word models re-order the shortlist, so the index's own example re-scoring need not reach
     // as deep as for a final answer; and only the suggestions returned need their matched words.
     const short = this.index.suggest(vector, {
