@@ -90,8 +90,7 @@ interface PatternEntry {
   rows: number;
   /** Item id → row; iteration order is row order. */
   rowOf: Map<string, number>;
-  /** Explanations: sorted stem ids with the number of tracked examples containing each. */
-  /** How many tracked examples contain each stem. */
+  /** Explanations: how many tracked examples contain each stem id. */
   stems: SortedCounts<Int32Array>;
   /** Stem ids of the tracked examples as segments [row, n, id × n]. */
   tracked: Int32Array;

@@ -58,11 +58,14 @@ export class SortedCounts<V extends Int32Array | Float64Array> {
   }
 
   private resize(capacity: number): void {
-    const keys = new Int32Array(capacity);
-    keys.set(this.keys.subarray(0, this.size));
-    const values = new (this.values.constructor as new (n: number) => V)(capacity);
-    values.set(this.values.subarray(0, this.size));
-    this.keys = keys;
-    this.values = values;
+    this.keys = resized(this.keys.subarray(0, this.size), capacity);
+    this.values = resized(this.values.subarray(0, this.size) as V, capacity);
   }
+}
+
+/** A new array of the same kind and `capacity` entries, starting with a copy of `a` (which must fit). */
+export function resized<T extends Int32Array | Float64Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as new (n: number) => T)(capacity);
+  out.set(a);
+  return out;
 }

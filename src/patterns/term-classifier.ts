@@ -6,7 +6,7 @@
  * Counts are sums, so linking and unlinking are exact and O(words of the item).
  */
 
-import { SortedCounts } from './sorted-counts.ts';
+import { resized, SortedCounts } from './sorted-counts.ts';
 import { hashTerm } from './sparse-vector.ts';
 import { extractTerms } from './tokenize.ts';
 
@@ -127,12 +127,6 @@ class ContributionLog {
     this.end = at;
     this.garbage = 0;
   }
-}
-
-function resized<T extends Int32Array | Float64Array>(a: T, capacity: number): T {
-  const out = new (a.constructor as new (n: number) => T)(capacity);
-  out.set(a);
-  return out;
 }
 
 /** One pattern's weighted term counts (see SortedCounts) and their sum. */

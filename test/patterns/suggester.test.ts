@@ -123,7 +123,7 @@ test('suggestions come in score order, and unlinked feedback teaches a pattern n
   );
 });
 
-test('a full shortlist hands every pattern to the word models; the default hands 20', () => {
+test('a shortlist of every pattern ranks them all in score order; a short one never shortens the answer', () => {
   const topics = Array.from({ length: 25 }, (_, p) => [`topic${p}`, `thing${p}`, `widget${p}`]);
   const texts = topics.flatMap((words, p) => [0, 1, 2].map((i) => `${words.join(' ')} report ${i} of ${p}`));
   const m = TextModel.fit(texts);
