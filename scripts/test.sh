@@ -14,4 +14,5 @@ else
   echo "# e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test #"
   echo "################################################################"
 fi
+node --import tsx scripts/prepare-word-vectors.ts
 exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${files[@]}"

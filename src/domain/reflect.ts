@@ -97,6 +97,11 @@ export const reflectStatusSchema = z.object({
   patterns: z.number(),
   examples: z.number(),
   modelVersion: z.number(),
+  /**
+   * The pre-trained word vectors the built-in model uses (package@version/words), or null when it
+   * runs on the feedback corpus alone (package missing, switched off, or a model fitted before them).
+   */
+  wordVectors: z.string().nullable(),
   /** Corpus size (feedback texts) when the built-in model was last fitted; it refits when the corpus doubles. */
   modelFittedOn: z.number(),
   modelFittedAt: z.string().nullable(),

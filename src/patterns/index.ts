@@ -23,3 +23,4 @@ export {
 } from './pattern-index.ts';
 export { PatternSuggester, type PatternSuggesterOptions, type UnlinkedItem } from './suggester.ts';
 export { TextModel, type TextModelOptions } from './text-model.ts';
+export { prepareWordVectors, type WordVectors, wordVectors } from './word-vectors.ts';

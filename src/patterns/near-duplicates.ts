@@ -33,7 +33,7 @@ export function findNearDuplicates(
   options: { model?: TextModel } = {},
 ): DuplicateGroup[] {
   if (items.length < 2) return [];
-  const model = options.model ?? TextModel.fit([], { lsaDims: 0, lexicalDims: 0 });
+  const model = options.model ?? TextModel.fit([], { lsaDims: 0, lexicalDims: 0, wordVectorWeight: 0 });
   if (!options.model) model.addTexts(items.map((i) => i.text));
   const vectors: SparseVector[] = items.map((it) => {
     const v = model.tfidf(it.text);

