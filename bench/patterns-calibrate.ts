@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseLabelledCsv } from '../src/patterns/csv.ts';
-import { PatternIndex } from '../src/patterns/pattern-index.ts';
+import { DEFAULT_NONE_FITS_THRESHOLD, PatternIndex } from '../src/patterns/pattern-index.ts';
 import { createRng, shuffled } from '../src/patterns/prng.ts';
 import { TextModel } from '../src/patterns/text-model.ts';
 
@@ -48,4 +48,10 @@ console.log(
   ).toFixed(3)}`,
 );
 console.log(`oos score p50/p95: ${q(out, 0.5).toFixed(3)} / ${q(out, 0.95).toFixed(3)}`);
+const accuracyAt = (t: number) =>
+  (inScope.filter((x) => x.right && x.score >= t).length + out.filter((s) => s < t).length) /
+  (inScope.length + out.length);
 console.log(`best threshold ${best[0].toFixed(2)} accuracy ${best[1].toFixed(3)}`);
+console.log(
+  `current default ${DEFAULT_NONE_FITS_THRESHOLD} accuracy ${accuracyAt(DEFAULT_NONE_FITS_THRESHOLD).toFixed(3)}`,
+);
