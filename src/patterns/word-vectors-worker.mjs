@@ -5,4 +5,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { convertWordVectors } = await import('./word-vectors.ts');
-convertWordVectors(workerData.json, workerData.cache);
+try {
+  convertWordVectors(workerData.json, workerData.cache);
+} catch (error) {
+  // A read-only installation: the temporary folder, as wordVectors() would choose.
+  if (!['EACCES', 'EROFS', 'EPERM'].includes(error.code)) throw error;
+  convertWordVectors(workerData.json, workerData.fallback);
+}

@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -46,6 +47,8 @@ function disabled(): boolean {
 interface Located {
   json: string;
   cache: string;
+  /** Where the cache goes when `cache`'s folder is not writable (a read-only installation). */
+  fallback: string;
   source: string;
 }
 
@@ -57,9 +60,11 @@ function locate(): Located | null {
     const version = JSON.parse(fs.readFileSync(manifest, 'utf8')).version as string;
     const source = `${PACKAGE}@${version}/${VOCABULARY}`;
     const cacheDir = process.env.PRODUCTOS_CACHE_DIR ?? path.join(dir, '..', '.cache', 'productos');
+    const file = `word-vectors-${version}-${VOCABULARY}.bin`;
     return {
       json: path.join(dir, `${PACKAGE}.json`),
-      cache: path.join(cacheDir, `word-vectors-${version}-${VOCABULARY}.bin`),
+      cache: path.join(cacheDir, file),
+      fallback: path.join(os.tmpdir(), 'productos-cache', file),
       source,
     };
   } catch {
@@ -120,6 +125,21 @@ export function readWordVectorCache(file: string, source: string): WordVectors {
   return { dims: meta.dims, source, vectors, row: (w) => rows.get(w) ?? -1 };
 }
 
+function existingCache(where: Located): string | null {
+  return [where.cache, where.fallback].find((f) => fs.existsSync(f)) ?? null;
+}
+
+/** Converts into the usual cache, or into the temporary folder when that cannot be written. */
+function convert(where: Located): string {
+  try {
+    return convertWordVectors(where.json, where.cache);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw error;
+    return convertWordVectors(where.json, where.fallback);
+  }
+}
+
 /**
  * The word vectors, loaded once per process (converted on first use if no cache exists yet), or null
  * when they are unavailable or switched off.
@@ -134,11 +154,13 @@ export function wordVectors(): WordVectors | null {
     return loaded;
   }
   try {
-    if (!fs.existsSync(where.cache)) {
+    const cache = existingCache(where);
+    if (cache) {
+      loaded = readWordVectorCache(cache, where.source);
+    } else {
       process.stderr.write(PREPARING);
-      convertWordVectors(where.json, where.cache);
+      loaded = readWordVectorCache(convert(where), where.source);
     }
-    loaded = readWordVectorCache(where.cache, where.source);
   } catch (error) {
     warn(`word vectors unavailable (${(error as Error).message}): patterns use the feedback corpus alone.`);
   }
@@ -152,11 +174,11 @@ export function wordVectors(): WordVectors | null {
 export async function prepareWordVectors(): Promise<void> {
   if (loaded !== undefined || disabled()) return;
   const where = locate();
-  if (!where || fs.existsSync(where.cache)) return;
+  if (!where || existingCache(where)) return;
   process.stderr.write(PREPARING);
   await new Promise<void>((resolve) => {
     const worker = new Worker(new URL('./word-vectors-worker.mjs', import.meta.url), {
-      workerData: { json: where.json, cache: where.cache },
+      workerData: { json: where.json, cache: where.cache, fallback: where.fallback },
     });
     worker.once('error', (error) => {
       warn(`could not prepare word vectors (${error.message}).`);

@@ -6,6 +6,7 @@ import { afterEach, test } from 'node:test';
 import { TextModel } from '../../src/patterns/text-model.ts';
 import {
   convertWordVectors,
+  prepareWordVectors,
   readWordVectorCache,
   resetWordVectorsForTests,
   wordVectors,
@@ -15,6 +16,7 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * 
 
 afterEach(() => {
   delete process.env.PRODUCTOS_WORD_VECTORS;
+  delete process.env.PRODUCTOS_CACHE_DIR;
   resetWordVectorsForTests();
 });
 
@@ -152,6 +154,35 @@ test('the package JSON converts to a compact cache of word-like entries, written
       () => readWordVectorCache(path.join(dir, 'bad.bin'), 'x'),
       /not a productOS word-vector cache/,
     );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a first start converts the package in a worker thread; later loads read the cache', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'productos-wv-cache-'));
+  try {
+    process.env.PRODUCTOS_CACHE_DIR = dir;
+    resetWordVectorsForTests();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 50);
+    await prepareWordVectors();
+    clearInterval(timer);
+    assert.ok(ticks > 5, `the event loop kept running during the conversion (${ticks} ticks)`);
+    const [file, ...more] = fs.readdirSync(dir);
+    assert.match(file, /^word-vectors-\d+\.\d+\.\d+-100000\.bin$/);
+    assert.deepEqual(more, []);
+    assert.ok(fs.statSync(path.join(dir, file)).size > 30_000_000);
+    const written = fs.statSync(path.join(dir, file)).mtimeMs;
+    const vectors = wordVectors();
+    assert.ok(vectors && vectors.row('refund') >= 0);
+    assert.equal(
+      fs.statSync(path.join(dir, file)).mtimeMs,
+      written,
+      'loading read the cache, not rewrote it',
+    );
+    await prepareWordVectors(); // already loaded: nothing to do
+    assert.equal(fs.readdirSync(dir).length, 1);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
