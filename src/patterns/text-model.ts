@@ -40,14 +40,14 @@ export interface TextModelOptions {
   sigmaPower?: number;
   /**
    * Share of squared norm given to the pre-trained word-vector block, 0..1 (0 leaves the block out:
-   * 512 dims instead of 612). Models stored before the block existed load with 0.
+   * 100 fewer dims). Models stored before the block existed load with 0.
    */
   wordVectorWeight?: number;
   seed?: number;
 }
 
 const DEFAULTS: Required<TextModelOptions> = {
-  lsaDims: 256,
+  lsaDims: 156,
   lexicalDims: 256,
   lexicalWeight: 0.3,
   stemWeight: 1,
