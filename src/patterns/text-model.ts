@@ -13,8 +13,7 @@
 import { createRng } from './prng.ts';
 import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
 import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
-import { stem } from './stemmer.ts';
-import { extractTerms, words } from './tokenize.ts';
+import { extractTerms, type TermBag } from './tokenize.ts';
 import { type WordVectors, wordVectors } from './word-vectors.ts';
 
 /** Length of the word-vector block (the shipped vectors' dimensions). */
@@ -165,7 +164,8 @@ export class TextModel {
   embed(text: string): Float32Array {
     const o = this.options;
     const out = new Float32Array(this.dims);
-    const tf = this.tfidf(text);
+    const bags = extractTerms(text);
+    const tf = this.tfidfOf(bags);
     if (tf.idx.length === 0) return out;
     const lsa = new Float64Array(o.lsaDims);
     const r = this.rank;
@@ -192,7 +192,7 @@ export class TextModel {
     if (wLsa === 0 && lexNorm > 0) wLex = 1 / lexNorm;
     if (wLex === 0 && lsaNorm > 0) wLsa = 1 / lsaNorm;
     // The word-vector block takes its share of the unit norm when the text has known words.
-    const wordBlock = this.wordBlock(text);
+    const wordBlock = this.wordBlock(bags);
     const wordNorm = wordBlock ? norm(wordBlock) : 0;
     const base = wordNorm > 0 ? Math.sqrt(1 - o.wordVectorWeight) : 1;
     for (let j = 0; j < o.lsaDims; j++) out[j] = lsa[j] * wLsa * base;
@@ -206,14 +206,14 @@ export class TextModel {
   }
 
   /** IDF-weighted sum of the text's word vectors, without the common component; null if none. */
-  private wordBlock(text: string, vectors = this.shippedVectors()): Float64Array | null {
+  private wordBlock(bags: TermBag, vectors = this.shippedVectors()): Float64Array | null {
     if (!vectors) return null;
     const sum = new Float64Array(WORD_VECTOR_DIMS);
     let found = false;
-    for (const w of words(text)) {
-      const row = vectors.row(w);
+    for (let i = 0; i < bags.words.length; i++) {
+      const row = vectors.row(bags.words[i]);
       if (row < 0) continue;
-      const weight = this.termWeight(hashTerm(`w|${stem(w)}`));
+      const weight = this.termWeight(hashTerm(`w|${bags.stems[i]}`));
       if (weight <= 0) continue;
       found = true;
       const off = row * WORD_VECTOR_DIMS;
@@ -237,7 +237,7 @@ export class TextModel {
     const vectors = wordVectors();
     if (!vectors || vectors.dims !== WORD_VECTOR_DIMS) return;
     this.wordSource = vectors.source;
-    const sums = sample.flatMap((t) => this.wordBlock(t, vectors) ?? []);
+    const sums = sample.flatMap((t) => this.wordBlock(extractTerms(t), vectors) ?? []);
     if (sums.length < 2) return;
     let u = new Float64Array(WORD_VECTOR_DIMS).fill(1 / Math.sqrt(WORD_VECTOR_DIMS));
     for (let iteration = 0; iteration < 30; iteration++) {
@@ -267,8 +267,11 @@ export class TextModel {
 
   /** Weighted, block-normalised TF-IDF vector over hashed ids (sublinear term frequency). */
   tfidf(text: string): SparseVector {
+    return this.tfidfOf(extractTerms(text));
+  }
+
+  private tfidfOf(bags: TermBag): SparseVector {
     const o = this.options;
-    const bags = extractTerms(text);
     const weights = new Map<number, number>();
     const addBlock = (terms: string[], prefix: string, blockWeight: number): void => {
       if (blockWeight === 0 || terms.length === 0) return;

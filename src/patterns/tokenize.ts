@@ -19,6 +19,8 @@ export function words(text: string): string[] {
 
 /** A term with its kind; kinds are weighted separately by the representation. */
 export interface TermBag {
+  /** The raw word tokens (see {@link words}); `stems[i]` is the stem of `words[i]`. */
+  words: string[];
   /** Stemmed words, in order (duplicates kept so term frequency can be counted). */
   stems: string[];
   /** Adjacent stem pairs joined by a space. */
@@ -40,5 +42,5 @@ export function extractTerms(text: string): TermBag {
       for (let i = 0; i + n <= padded.length; i++) charGrams.push(padded.slice(i, i + n));
     }
   }
-  return { stems, bigrams, charGrams };
+  return { words: raw, stems, bigrams, charGrams };
 }

@@ -4,11 +4,5 @@ import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { convertWordVectors } = await import('./word-vectors.ts');
-try {
-  convertWordVectors(workerData.json, workerData.cache);
-} catch (error) {
-  // A read-only installation: the temporary folder, as wordVectors() would choose.
-  if (!['EACCES', 'EROFS', 'EPERM'].includes(error.code)) throw error;
-  convertWordVectors(workerData.json, workerData.fallback);
-}
+const { convertWithFallback } = await import('./word-vectors.ts');
+convertWithFallback(workerData);

@@ -44,11 +44,15 @@ function disabled(): boolean {
   return ['off', '0', 'false', 'no'].includes((process.env.PRODUCTOS_WORD_VECTORS ?? '').toLowerCase());
 }
 
-interface Located {
+/** Where the package's JSON is and where its cache goes. */
+export interface CachePlaces {
   json: string;
   cache: string;
   /** Where the cache goes when `cache`'s folder is not writable (a read-only installation). */
   fallback: string;
+}
+
+interface Located extends CachePlaces {
   source: string;
 }
 
@@ -129,8 +133,11 @@ function existingCache(where: Located): string | null {
   return [where.cache, where.fallback].find((f) => fs.existsSync(f)) ?? null;
 }
 
-/** Converts into the usual cache, or into the temporary folder when that cannot be written. */
-function convert(where: Located): string {
+/**
+ * Converts into the usual cache, or into the temporary folder when that cannot be written (used in
+ * process by `wordVectors()` and in the worker of `prepareWordVectors()`).
+ */
+export function convertWithFallback(where: CachePlaces): string {
   try {
     return convertWordVectors(where.json, where.cache);
   } catch (error) {
@@ -159,7 +166,7 @@ export function wordVectors(): WordVectors | null {
       loaded = readWordVectorCache(cache, where.source);
     } else {
       process.stderr.write(PREPARING);
-      loaded = readWordVectorCache(convert(where), where.source);
+      loaded = readWordVectorCache(convertWithFallback(where), where.source);
     }
   } catch (error) {
     warn(`word vectors unavailable (${(error as Error).message}): patterns use the feedback corpus alone.`);
