@@ -56,38 +56,63 @@ function normalizeRows(c: Float32Array, k: number, d: number): void {
   }
 }
 
-/** k-means++ seeding on (a sample of) the rows: each next seed is drawn ∝ squared distance. */
+/**
+ * Greedy k-means++ seeding on (a sample of) the rows: each next seed is the best of a few candidates
+ * drawn ∝ squared distance, the one that lowers the total squared distance most (Arthur & Vassilvitskii
+ * 2007; 2 + ⌊ln k⌋ candidates, as scikit-learn does). A single draw can pick an outlier, and spherical
+ * k-means rarely recovers from a seed that only an outlier is near (it ends as a one-item cluster).
+ */
 function seedPlusPlus(m: Matrix, k: number, rng: Rng, sampleLimit = 12000): Float32Array {
   const { d } = m;
   const ids: number[] = [];
   if (m.n <= sampleLimit) for (let i = 0; i < m.n; i++) ids.push(i);
   else for (let i = 0; i < sampleLimit; i++) ids.push(rng.int(m.n));
+  const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float32Array(k * d);
   const dist = new Float64Array(ids.length).fill(Number.POSITIVE_INFINITY);
-  let pick = ids[rng.int(ids.length)];
-  for (let c = 0; c < k; c++) {
-    centroids.set(m.data.subarray(pick * d, pick * d + d), c * d);
+  const candidateDist = Array.from({ length: trials }, () => new Float64Array(ids.length));
+  // Squared distances of every sampled row to row `pick`, lowered to `dist`, into `out`; returns the sum.
+  const lowered = (pick: number, out: Float64Array): number => {
+    const po = pick * d;
     let total = 0;
     for (let s = 0; s < ids.length; s++) {
       const off = ids[s] * d;
       let dp = 0;
-      for (let j = 0; j < d; j++) dp += m.data[off + j] * centroids[c * d + j];
+      for (let j = 0; j < d; j++) dp += m.data[off + j] * m.data[po + j];
       const dd = Math.max(0, 2 - 2 * dp);
-      if (dd < dist[s]) dist[s] = dd;
-      total += dist[s];
+      out[s] = Math.min(dd, dist[s]);
+      total += out[s];
     }
+    return total;
+  };
+  let pick = ids[rng.int(ids.length)];
+  let total = lowered(pick, dist);
+  for (let c = 0; c < k; c++) {
+    centroids.set(m.data.subarray(pick * d, pick * d + d), c * d);
     if (c + 1 === k) break;
     if (total <= 0) {
       pick = ids[rng.int(ids.length)];
+      total = lowered(pick, dist);
       continue;
     }
-    let r = rng.next() * total;
-    let s = 0;
-    for (; s < ids.length - 1; s++) {
-      r -= dist[s];
-      if (r <= 0) break;
+    let best = -1;
+    let bestTotal = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < trials; t++) {
+      let r = rng.next() * total;
+      let s = 0;
+      for (; s < ids.length - 1; s++) {
+        r -= dist[s];
+        if (r <= 0) break;
+      }
+      const candidateTotal = lowered(ids[s], candidateDist[t]);
+      if (candidateTotal < bestTotal) {
+        bestTotal = candidateTotal;
+        best = t;
+        pick = ids[s];
+      }
     }
-    pick = ids[s];
+    dist.set(candidateDist[best]);
+    total = bestTotal;
   }
   return centroids;
 }
