@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseLabelledCsv } from '../../src/patterns/csv.ts';
-import { discoverPatterns } from '../../src/patterns/discover.ts';
+import { centerRows, discoverPatterns } from '../../src/patterns/discover.ts';
 import { nmi } from '../../src/patterns/metrics.ts';
 import { findNearDuplicates } from '../../src/patterns/near-duplicates.ts';
 
@@ -29,6 +29,44 @@ test('discovery recovers most of the labelled groups of real messages', () => {
     assert.ok(c.representativeIds.length >= 1 && c.representativeIds.length <= 3);
     assert.ok(c.representativeIds.every((id) => c.itemIds.includes(id)));
   }
+});
+
+test('centring removes the shared direction, keeps rows without words at zero and rows at the mean', () => {
+  // Two groups that differ only slightly, on top of a dominant direction every row shares.
+  const d = 4;
+  const rowsIn = [
+    [0.9, 0.1, 0, 0],
+    [0.9, 0.12, 0, 0],
+    [0.9, 0, 0.1, 0],
+    [0.9, 0, 0.12, 0],
+    [0, 0, 0, 0],
+  ];
+  const unit = (r: number[]) => {
+    const n = Math.hypot(...r);
+    return n === 0 ? r : r.map((x) => x / n);
+  };
+  const m = { data: Float32Array.from(rowsIn.flatMap(unit)), n: rowsIn.length, d };
+  const cos = (a: number, b: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += m.data[a * d + t] * m.data[b * d + t];
+    return s;
+  };
+  assert.ok(cos(0, 2) > 0.98, 'before: the groups look alike');
+  centerRows(m);
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(cos(i, i) - 1) < 1e-5, `row ${i} is unit length`);
+  assert.ok(cos(0, 2) < 0, `after: the groups point apart (${cos(0, 2)})`);
+  assert.ok(cos(0, 1) > 0.5 && cos(2, 3) > 0.5, 'members of a group stay together');
+  assert.deepEqual([...m.data.subarray(4 * d)], [0, 0, 0, 0]);
+  let sum = 0;
+  for (let i = 0; i < 4; i++) sum += m.data[i * d + 1];
+  assert.ok(Math.abs(sum) < 0.5, 'no mean left along the distinguishing direction');
+  // Every row the same text: each equals the mean and keeps its direction rather than becoming zero.
+  const same = { data: Float32Array.from([0.6, 0.8, 0.6, 0.8]), n: 2, d: 2 };
+  centerRows(same);
+  assert.deepEqual(
+    [...same.data].map((x) => Math.round(x * 1e5) / 1e5),
+    [0.6, 0.8, 0.6, 0.8],
+  );
 });
 
 test('discovery is deterministic for a seed', () => {
