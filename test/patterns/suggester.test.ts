@@ -146,3 +146,50 @@ test('a shortlist of every pattern ranks them all in score order; a short one ne
   // Asking for fewer than the answers wanted never shortens the answer.
   assert.equal(s.suggest(vector, query, { limit: 5, shortlist: 2 }).suggestions.length, 5);
 });
+
+test('a pattern whose items all score high is not allowed to crowd out a looser one (hubness correction)', () => {
+  const empty = TextModel.fit([]);
+  const vec = (entries: Record<number, number>) => {
+    const v = new Float32Array(empty.dims);
+    for (const [k, x] of Object.entries(entries)) v[Number(k)] = x;
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const s = new PatternSuggester({ model: empty });
+  // 'tight': every example the same; 'diverse': examples share one direction and each adds its own.
+  for (let j = 0; j < 4; j++) s.addExample('tight', `t${j}`, vec({ 0: 1 }), '');
+  for (let j = 0; j < 4; j++) s.addExample('diverse', `d${j}`, vec({ 1: 1, [2 + j]: 0.9 }), '');
+  const between = vec({ 0: 0.47, 1: 0.53 });
+  const clear = vec({ 0: 0.8, 1: 0.2 });
+  const ids = (v: Float32Array) => s.suggest(v, '', { limit: 2 }).suggestions.map((x) => x.patternId);
+  assert.deepEqual(
+    ids(between),
+    ['tight', 'diverse'],
+    'before: the raw similarity favours the tight pattern',
+  );
+  // The inbox: items like each pattern's examples. The tight pattern's score ~1 for its own items, the
+  // diverse one's ~0.75, so the same raw similarity means less for the tight one.
+  const items = [
+    ...Array.from({ length: 40 }, (_, i) => ({
+      id: `ut${i}`,
+      vector: vec({ 0: 1, [100 + (i % 7)]: 0.05 }),
+      text: '',
+    })),
+    ...Array.from({ length: 40 }, (_, i) => ({
+      id: `ud${i}`,
+      vector: vec({ 1: 1, [2 + (i % 4)]: 0.9, [100 + (i % 7)]: 0.05 }),
+      text: '',
+    })),
+  ];
+  s.learnFromUnlinked(items);
+  const answer = s.suggest(between, '', { limit: 2 });
+  assert.deepEqual(
+    answer.suggestions.map((x) => x.patternId),
+    ['diverse', 'tight'],
+  );
+  assert.ok(answer.suggestions[0].score > answer.suggestions[1].score, 'scores stay in ranking order');
+  assert.deepEqual(ids(clear), ['tight', 'diverse'], 'clear evidence is not overridden');
+  // Recomputed, not accumulated, by a second call.
+  s.learnFromUnlinked(items);
+  assert.deepEqual(s.suggest(between, '', { limit: 2 }), answer);
+});
