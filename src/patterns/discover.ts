@@ -7,7 +7,7 @@
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
 import { type Matrix, sphericalKMeans } from './kmeans.ts';
 import { nearestNeighbors } from './neighbors.ts';
-import { projectTopSubspace } from './pca.ts';
+import { projectRowsOnTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
 import { TextModel } from './text-model.ts';
 
@@ -201,11 +201,20 @@ export function discoverPatterns(
   trace('fit');
   const d = vectors?.[0]?.length ?? model?.dims ?? 0;
   const n = items.length;
-  const data = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) data.set(vectors?.[i] ?? (model as TextModel).embed(items[i].text), i * d);
-  const full: Matrix = { data, n, d };
-  if (options.center ?? true) centerRows(full);
-  const base = large ? projectTopSubspace(full, options.reducedDims ?? 64, seed) : full;
+  const center = options.center ?? true;
+  const row = (i: number): Float32Array => vectors?.[i] ?? (model as TextModel).embed(items[i].text);
+  let base: Matrix;
+  const reducedDims = options.reducedDims ?? 64;
+  if (large && d > reducedDims) {
+    // Rows go straight from storage (or the model) into the reduced space, centred with the mean of
+    // the projection's sample: the full n×d matrix is never built.
+    base = projectRowsOnTopSubspace(n, d, row, reducedDims, seed, { center });
+  } else {
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) data.set(row(i), i * d);
+    base = { data, n, d };
+    if (center) centerRows(base);
+  }
   trace('embed+reduce');
   const smoothed = smoothWithNeighbors(base, options.smoothingNeighbors ?? 5, seed);
   trace('smooth');

@@ -1,31 +1,66 @@
 /**
  * Dimension reduction for large discovery runs: rows are projected on the top-`dims` subspace of their
- * (uncentred) second-moment matrix, estimated on a sample and found by subspace iteration. Only the
- * subspace matters (cosines are invariant to the choice of orthonormal basis inside it), so no
- * eigen-decomposition is needed. Cost: s·d² for the sample moment + n·d·r for the projection.
+ * second-moment matrix, estimated on a sample and found by subspace iteration. Only the subspace
+ * matters (cosines are invariant to the choice of orthonormal basis inside it), so no
+ * eigen-decomposition is needed. Cost: s·d² for the sample moment + n·d·r for the projection. Rows
+ * are read one at a time, so the n×d input never has to exist as one matrix (205 MB at 100k × 512).
  */
 import type { Matrix } from './kmeans.ts';
 import { createRng } from './prng.ts';
 
-/** Projects the rows of `m` on an orthonormal basis of its top-`dims` subspace and re-normalises them. */
-export function projectTopSubspace(m: Matrix, dims: number, seed: number, sampleLimit = 4000): Matrix {
-  const { n, d, data } = m;
+/** Options of {@link projectRowsOnTopSubspace}. */
+export interface ProjectionOptions {
+  /** Subtract the mean of the sample's non-zero rows first (see discover.ts centerRows). */
+  center?: boolean;
+  /** Rows the mean and the second-moment matrix are estimated from. */
+  sampleLimit?: number;
+}
+
+/**
+ * Projects `n` rows of length `d`, read through `row(i)`, on an orthonormal basis of their top-`dims`
+ * subspace and re-normalises them. Zero rows (texts without words) stay zero. With `center`, the mean
+ * is estimated on the same sample as the subspace.
+ */
+export function projectRowsOnTopSubspace(
+  n: number,
+  d: number,
+  row: (i: number) => ArrayLike<number>,
+  dims: number,
+  seed: number,
+  options: ProjectionOptions = {},
+): Matrix {
+  const sampleLimit = options.sampleLimit ?? 4000;
   const r = Math.max(1, Math.min(dims, d));
-  if (r >= d) return m;
   const rng = createRng(seed ^ 0x9ca1);
   const rows =
     n <= sampleLimit
       ? Array.from({ length: n }, (_, i) => i)
       : Array.from({ length: sampleLimit }, () => rng.int(n));
-  // Second-moment matrix (upper triangle, then mirrored).
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((i, s) => {
+    data.set(row(i), s * d);
+  });
+  const mean = new Float64Array(d);
+  if (options.center) {
+    let count = 0;
+    for (let s = 0; s < rows.length; s++) {
+      if (!data.subarray(s * d, s * d + d).some((x) => x !== 0)) continue;
+      count++;
+      for (let t = 0; t < d; t++) mean[t] += data[s * d + t];
+    }
+    if (count >= 2) for (let t = 0; t < d; t++) mean[t] /= count;
+    else mean.fill(0);
+  }
+  // Second-moment matrix of the centred, unit-length sample rows (upper triangle, then mirrored).
   const c = new Float64Array(d * d);
-  for (const i of rows) {
-    const o = i * d;
+  const x = new Float64Array(d);
+  for (let s = 0; s < rows.length; s++) {
+    if (!centredUnit(data.subarray(s * d, s * d + d), mean, x)) continue;
     for (let a = 0; a < d; a++) {
-      const x = data[o + a];
-      if (x === 0) continue;
+      const xa = x[a];
+      if (xa === 0) continue;
       const ca = a * d;
-      for (let b = a; b < d; b++) c[ca + b] += x * data[o + b];
+      for (let b = a; b < d; b++) c[ca + b] += xa * x[b];
     }
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) c[a * d + b] = c[b * d + a];
@@ -50,13 +85,13 @@ export function projectTopSubspace(m: Matrix, dims: number, seed: number, sample
   const basis = Float32Array.from(q);
   const out = new Float32Array(n * r);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
+    if (!centredUnit(row(i), mean, x)) continue;
     const po = i * r;
     let norm = 0;
     for (let j = 0; j < r; j++) {
       const bj = j * d;
       let s = 0;
-      for (let t = 0; t < d; t++) s += data[o + t] * basis[bj + t];
+      for (let t = 0; t < d; t++) s += x[t] * basis[bj + t];
       out[po + j] = s;
       norm += s * s;
     }
@@ -66,10 +101,36 @@ export function projectTopSubspace(m: Matrix, dims: number, seed: number, sample
   return { data: out, n, d: r };
 }
 
-/** Modified Gram–Schmidt on r vectors of length d stored back to back. */
+/**
+ * Writes the unit-length `v − mean` into `out`; false (and `out` untouched) for a zero row. A row equal
+ * to the mean keeps its own direction, as in discover.ts centerRows.
+ */
+function centredUnit(v: ArrayLike<number>, mean: Float64Array, out: Float64Array): boolean {
+  const d = out.length;
+  let raw = 0;
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    raw += v[t] * v[t];
+    out[t] = v[t] - mean[t];
+    s += out[t] * out[t];
+  }
+  if (raw === 0) return false;
+  if (s < 1e-12) {
+    for (let t = 0; t < d; t++) out[t] = v[t];
+    s = raw;
+  }
+  const inv = 1 / Math.sqrt(s);
+  for (let t = 0; t < d; t++) out[t] *= inv;
+  return true;
+}
+
+/**
+ * Modified Gram–Schmidt on r ≤ d vectors of length d stored back to back. A vector that vanishes (the
+ * data has lower rank than r) is replaced by the first unit axis that survives orthogonalisation, so
+ * the basis stays orthonormal and the extra directions only ever add zero-variance coordinates.
+ */
 function orthonormalize(v: Float64Array, r: number, d: number): void {
-  for (let j = 0; j < r; j++) {
-    const oj = j * d;
+  const against = (oj: number, j: number): number => {
     for (let p = 0; p < j; p++) {
       const op = p * d;
       let s = 0;
@@ -78,8 +139,15 @@ function orthonormalize(v: Float64Array, r: number, d: number): void {
     }
     let s = 0;
     for (let t = 0; t < d; t++) s += v[oj + t] * v[oj + t];
-    s = Math.sqrt(s);
-    if (s > 1e-12) for (let t = 0; t < d; t++) v[oj + t] /= s;
-    else for (let t = 0; t < d; t++) v[oj + t] = t === j % d ? 1 : 0;
+    return Math.sqrt(s);
+  };
+  for (let j = 0; j < r; j++) {
+    const oj = j * d;
+    let s = against(oj, j);
+    for (let axis = 0; s <= 1e-9 && axis < d; axis++) {
+      for (let t = 0; t < d; t++) v[oj + t] = t === axis ? 1 : 0;
+      s = against(oj, j);
+    }
+    for (let t = 0; t < d; t++) v[oj + t] /= s;
   }
 }
