@@ -7,7 +7,7 @@
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
 import { type Matrix, sphericalKMeans } from './kmeans.ts';
 import { nearestNeighbors } from './neighbors.ts';
-import { projectRowsOnTopSubspace } from './pca.ts';
+import { centredUnit, meanOfNonZeroRows, projectRowsOnTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
 import { TextModel } from './text-model.ts';
 
@@ -59,42 +59,10 @@ export interface DiscoveredPattern {
  */
 export function centerRows(m: Matrix): void {
   const { n, d, data } = m;
-  const mean = new Float64Array(d);
-  const nonZero = new Uint8Array(n);
-  let count = 0;
+  const mean = meanOfNonZeroRows(n, d, (i) => data.subarray(i * d, i * d + d));
+  const x = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
-    let any = false;
-    for (let t = 0; t < d; t++) {
-      if (data[o + t] !== 0) {
-        any = true;
-        break;
-      }
-    }
-    if (!any) continue;
-    nonZero[i] = 1;
-    count++;
-    for (let t = 0; t < d; t++) mean[t] += data[o + t];
-  }
-  if (count < 2) return;
-  for (let t = 0; t < d; t++) mean[t] /= count;
-  for (let i = 0; i < n; i++) {
-    if (!nonZero[i]) continue;
-    const o = i * d;
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const v = data[o + t] - mean[t];
-      data[o + t] = v;
-      s += v * v;
-    }
-    // A row equal to the mean (e.g. every item the same text) keeps its direction instead of vanishing.
-    if (s < 1e-12) {
-      for (let t = 0; t < d; t++) data[o + t] += mean[t];
-      s = 0;
-      for (let t = 0; t < d; t++) s += data[o + t] * data[o + t];
-    }
-    const inv = 1 / Math.sqrt(s);
-    for (let t = 0; t < d; t++) data[o + t] *= inv;
+    if (centredUnit(data.subarray(i * d, i * d + d), mean, x)) data.set(x, i * d);
   }
 }
 

@@ -40,17 +40,9 @@ export function projectRowsOnTopSubspace(
   rows.forEach((i, s) => {
     data.set(row(i), s * d);
   });
-  const mean = new Float64Array(d);
-  if (options.center) {
-    let count = 0;
-    for (let s = 0; s < rows.length; s++) {
-      if (!data.subarray(s * d, s * d + d).some((x) => x !== 0)) continue;
-      count++;
-      for (let t = 0; t < d; t++) mean[t] += data[s * d + t];
-    }
-    if (count >= 2) for (let t = 0; t < d; t++) mean[t] /= count;
-    else mean.fill(0);
-  }
+  const mean = options.center
+    ? meanOfNonZeroRows(rows.length, d, (s) => data.subarray(s * d, s * d + d))
+    : new Float64Array(d);
   // Second-moment matrix of the centred, unit-length sample rows (upper triangle, then mirrored).
   const c = new Float64Array(d * d);
   const x = new Float64Array(d);
@@ -102,10 +94,30 @@ export function projectRowsOnTopSubspace(
 }
 
 /**
- * Writes the unit-length `v − mean` into `out`; false (and `out` untouched) for a zero row. A row equal
- * to the mean keeps its own direction, as in discover.ts centerRows.
+ * The mean of the rows that are not all zero (texts without words are left out); all zeros when fewer
+ * than two rows have words, so centring then changes nothing.
  */
-function centredUnit(v: ArrayLike<number>, mean: Float64Array, out: Float64Array): boolean {
+export function meanOfNonZeroRows(n: number, d: number, row: (i: number) => ArrayLike<number>): Float64Array {
+  const mean = new Float64Array(d);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = row(i);
+    let any = false;
+    for (let t = 0; t < d && !any; t++) any = v[t] !== 0;
+    if (!any) continue;
+    count++;
+    for (let t = 0; t < d; t++) mean[t] += v[t];
+  }
+  if (count < 2) return new Float64Array(d);
+  for (let t = 0; t < d; t++) mean[t] /= count;
+  return mean;
+}
+
+/**
+ * Writes the unit-length `v − mean` into `out`; false (and `out` untouched) for a zero row. A row equal
+ * to the mean (every item the same text) keeps its own direction instead of vanishing.
+ */
+export function centredUnit(v: ArrayLike<number>, mean: Float64Array, out: Float64Array): boolean {
   const d = out.length;
   let raw = 0;
   let s = 0;

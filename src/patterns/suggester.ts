@@ -1,8 +1,10 @@
 /**
  * What the server and the evaluation ask for suggestions: the vector index (PatternIndex) proposes a
- * shortlist, and each shortlisted pattern's word model (TermClassifier) re-orders it. The combined
- * evidence is (1 − λ)·cos/T + λ·log P(words | pattern); with λ = 0.15 and T = 0.05 (tuned on CLINC150
- * val, see README) the word model decides between close vector scores without overriding clear ones.
+ * shortlist, each shortlisted pattern's word model (TermClassifier) re-orders it, and a hubness
+ * correction measured on the unlinked inbox (DENSITY_PENALTY) keeps patterns that score high for
+ * everything from crowding out the rest. The combined evidence is (1 − λ)·cos/T + λ·log P(words |
+ * pattern); with λ = 0.15 and T = 0.05 (tuned on CLINC150 val, see README) the word model decides
+ * between close vector scores without overriding clear ones.
  */
 import {
   PatternIndex,
