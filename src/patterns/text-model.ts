@@ -12,6 +12,7 @@
  */
 import { createRng } from './prng.ts';
 import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
+import { symmetricEigen } from './symmetric-eigen.ts';
 import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
 import { extractTerms, type TermBag } from './tokenize.ts';
 import { type WordVectors, wordVectors } from './word-vectors.ts';
@@ -228,7 +229,7 @@ export class TextModel {
 
   /**
    * Records which word vectors the model uses and the corpus' common direction of their means (the
-   * top singular vector, by power iteration), which would otherwise dominate every similarity.
+   * top eigenvector of their second moment, `symmetric-eigen.ts`), which would otherwise dominate every similarity.
    */
   private fitWordBlock(sample: readonly string[]): void {
     this.wordSource = null;
@@ -239,20 +240,16 @@ export class TextModel {
     this.wordSource = vectors.source;
     const sums = sample.flatMap((t) => this.wordBlock(extractTerms(t), vectors) ?? []);
     if (sums.length < 2) return;
-    let u = new Float64Array(WORD_VECTOR_DIMS).fill(1 / Math.sqrt(WORD_VECTOR_DIMS));
-    for (let iteration = 0; iteration < 30; iteration++) {
-      const next = new Float64Array(WORD_VECTOR_DIMS);
-      for (const v of sums) {
-        let s = 0;
-        for (let k = 0; k < WORD_VECTOR_DIMS; k++) s += v[k] * u[k];
-        for (let k = 0; k < WORD_VECTOR_DIMS; k++) next[k] += s * v[k];
+    const moment = new Float64Array(WORD_VECTOR_DIMS * WORD_VECTOR_DIMS);
+    for (const v of sums) {
+      for (let a = 0; a < WORD_VECTOR_DIMS; a++) {
+        const va = v[a];
+        for (let b = 0; b < WORD_VECTOR_DIMS; b++) moment[a * WORD_VECTOR_DIMS + b] += va * v[b];
       }
-      const n = norm(next);
-      if (n === 0) return;
-      for (let k = 0; k < WORD_VECTOR_DIMS; k++) next[k] /= n;
-      u = next;
     }
-    this.commonComponent = u;
+    const { values, vectors: eigenvectors } = symmetricEigen(moment, WORD_VECTOR_DIMS);
+    if (!(values[0] > 0)) return;
+    for (let k = 0; k < WORD_VECTOR_DIMS; k++) this.commonComponent[k] = eigenvectors[k * WORD_VECTOR_DIMS];
   }
 
   /** Inverse document frequency of a stemmed word (for explaining matches and labelling clusters). */
