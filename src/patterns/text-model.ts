@@ -229,7 +229,8 @@ export class TextModel {
 
   /**
    * Records which word vectors the model uses and the corpus' common direction of their means (the
-   * top eigenvector of their second moment, `symmetric-eigen.ts`), which would otherwise dominate every similarity.
+   * top eigenvector of their second moment, `symmetric-eigen.ts`), which would otherwise dominate
+   * every similarity.
    */
   private fitWordBlock(sample: readonly string[]): void {
     this.wordSource = null;
