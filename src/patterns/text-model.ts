@@ -12,8 +12,8 @@
  */
 import { createRng } from './prng.ts';
 import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
-import { symmetricEigen } from './symmetric-eigen.ts';
 import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
+import { symmetricEigen } from './symmetric-eigen.ts';
 import { extractTerms, type TermBag } from './tokenize.ts';
 import { type WordVectors, wordVectors } from './word-vectors.ts';
 
@@ -43,6 +43,22 @@ export interface TextModelOptions {
    * 100 fewer dims). Models stored before the block existed load with 0.
    */
   wordVectorWeight?: number;
+  /**
+   * Pseudo-documents holding no term, added to the corpus when estimating document frequencies (of
+   * the TF-IDF vector and the word models' weights): a model fitted on no texts (a fresh
+   * installation) weighs every term alike instead of giving all weight 0, so its word models work
+   * from the first link; against thousands of texts 50 change nothing measurable. Models stored
+   * without it load with 0.
+   */
+  priorDocuments?: number;
+  /**
+   * Pseudo-documents of general English behind the word-vector block's weights: each word of the
+   * pre-trained vocabulary occurs in a share 1 / (frequency rank + 1) of them (Zipf's law for short
+   * texts), so the block weighs "is" below "alarm" before the corpus has shown it, and a corpus of
+   * a few thousand texts refines rather than replaces what a large corpus knows. Models stored
+   * without it load with 0.
+   */
+  wordPriorDocuments?: number;
   seed?: number;
 }
 
@@ -57,6 +73,8 @@ const DEFAULTS: Required<TextModelOptions> = {
   maxFitDocs: 8000,
   sigmaPower: 0.5,
   wordVectorWeight: 0.4,
+  priorDocuments: 50,
+  wordPriorDocuments: 20000,
   seed: 1,
 };
 
@@ -214,7 +232,8 @@ export class TextModel {
     for (let i = 0; i < bags.words.length; i++) {
       const row = vectors.row(bags.words[i]);
       if (row < 0) continue;
-      const weight = this.termWeight(hashTerm(`w|${bags.stems[i]}`));
+      const id = hashTerm(`w|${bags.stems[i]}`);
+      const weight = Math.max(0, this.idfOf(id, this.options.wordPriorDocuments, 1 / (row + 1)) - 1);
       if (weight <= 0) continue;
       found = true;
       const off = row * WORD_VECTOR_DIMS;
@@ -294,13 +313,17 @@ export class TextModel {
     return sparseFromMap(weights);
   }
 
-  /** log((N + 1) / (df + 1)) of a hashed term id: 0 for a term in every document (or before any fit). */
+  /**
+   * log((N + m + 1) / (df + 1)) of a hashed term id, with m the empty pseudo-documents of
+   * `priorDocuments`: 0 for a term in every document of a corpus without them.
+   */
   termWeight(id: number): number {
     return Math.max(0, this.idfOf(id) - 1);
   }
 
-  private idfOf(id: number): number {
-    return Math.log((this.docCount + 1) / (this.df[id] + 1)) + 1;
+  /** With `m` pseudo-documents, a share `priorShare` of which hold the term. */
+  private idfOf(id: number, m = this.options.priorDocuments, priorShare = 0): number {
+    return Math.log((this.docCount + m + 1) / (this.df[id] + m * priorShare + 1)) + 1;
   }
 
   private termCounts(text: string): Map<number, number> {
@@ -385,7 +408,13 @@ export class TextModel {
       return slice;
     };
     // Models stored before the word-vector block existed have no such option: they keep 512 dims.
-    const model = new TextModel({ wordVectorWeight: 0, ...meta.options });
+    // Nor had they the prior's pseudo-documents: they keep weighing terms by the corpus alone.
+    const model = new TextModel({
+      wordVectorWeight: 0,
+      priorDocuments: 0,
+      wordPriorDocuments: 0,
+      ...meta.options,
+    });
     model.version = meta.version;
     model.docCount = meta.docCount;
     model.rank = meta.rank;

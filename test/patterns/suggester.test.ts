@@ -79,11 +79,13 @@ test('the word model stays exact through many links and unlinks (its packed log 
   );
 });
 
-test('words without weight (a model fitted on nothing) leave the ranking to the vectors', () => {
+test('a model fitted on nothing weighs every word alike (a stored model without the prior: not at all)', () => {
   const empty = TextModel.fit([]);
   const f = termFeatures('refund please', (id) => empty.termWeight(id));
   assert.ok(f.ids.length > 0);
-  assert.ok(f.weights.every((w) => w === 0));
+  assert.ok(f.weights.every((w) => w > 0 && w === f.weights[0]));
+  const legacy = TextModel.fit([], { priorDocuments: 0 });
+  assert.ok(termFeatures('refund please', (id) => legacy.termWeight(id)).weights.every((w) => w === 0));
 });
 
 test('suggestions come in score order, and unlinked feedback teaches a pattern new words', () => {

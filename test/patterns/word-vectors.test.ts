@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
+import { hashTerm } from '../../src/patterns/sparse-vector.ts';
+import { PatternSuggester } from '../../src/patterns/suggester.ts';
 import { TextModel } from '../../src/patterns/text-model.ts';
 import {
   convertWordVectors,
@@ -103,6 +105,79 @@ test('a model stored before the word-vector block loads without it and embeds as
   assert.equal(restored.dims, old.dims);
   assert.equal(restored.wordVectorSource, null);
   assert.deepEqual(restored.embed('refund please'), old.embed('refund please'));
+});
+
+test('a model fitted on no texts (a fresh installation) weighs words by general English frequency', () => {
+  const fresh = TextModel.fit([]);
+  const without = TextModel.fit([], { priorDocuments: 0, wordPriorDocuments: 0 });
+  const block = (m: TextModel, t: string) => {
+    const v = m.embed(t).subarray(m.dims - 100);
+    const n = Math.sqrt(dot(v, v));
+    return n > 0 ? vec(v.map((x) => x / n)) : vec(v);
+  };
+  // Without the prior every document frequency is 0 of 0, so every word weighs 0 and the block is empty.
+  assert.ok(block(without, 'i need a refund').every((x) => x === 0));
+  assert.ok(block(fresh, 'i need a refund').some((x) => x !== 0));
+  // Frequent words weigh less than rare ones: "is the ... set" barely moves the alarm's direction.
+  const alarm = block(fresh, 'alarm');
+  assert.ok(dot(block(fresh, 'is the alarm set'), alarm) > 0.8, 'the rare word dominates the block');
+  assert.ok(dot(block(fresh, 'is the alarm set'), block(fresh, 'is it set')) < 0.8);
+  // Related needs are close before the corpus has shown a single text.
+  const refund = fresh.embed('i need a refund');
+  assert.ok(
+    dot(refund, fresh.embed('reimbursement please')) >
+      dot(refund, fresh.embed('will it rain tomorrow')) + 0.1,
+  );
+  // Every term has a weight, so the word models work from the first link.
+  assert.equal(without.termWeight(hashTerm('w|refund')), 0);
+  assert.ok(fresh.termWeight(hashTerm('w|refund')) > 0);
+  // With a corpus, the corpus refines the weights: a word in every text of it weighs less than before.
+  const seen = TextModel.fit(Array.from({ length: 200 }, (_, i) => `refund request number ${i}`));
+  assert.ok(seen.termWeight(hashTerm('w|refund')) < fresh.termWeight(hashTerm('w|refund')));
+});
+
+test('with a fresh model, the links of a new pattern already rank it first for texts in other words', () => {
+  const model = TextModel.fit([]);
+  const suggester = new PatternSuggester({ model });
+  const links: Record<string, string[]> = {
+    refunds: ['i want a refund for my order', 'refund my last payment', 'please process my refund'],
+    weather: ['what is the weather like today', 'will it rain tomorrow', 'is it sunny outside'],
+    alarms: ['set an alarm for seven', 'wake me up at six', 'alarm for my meeting at noon'],
+  };
+  for (const [pattern, texts] of Object.entries(links)) {
+    texts.forEach((t, i) => {
+      suggester.addExample(pattern, `${pattern}-${i}`, model.embed(t), t);
+    });
+  }
+  for (const [text, expected] of [
+    ['can i get my money back', 'refunds'],
+    ['reimbursement of the payment', 'refunds'],
+    ['is it going to snow', 'weather'],
+    ['wake me at five in the morning', 'alarms'],
+  ]) {
+    const top = suggester.suggest(model.embed(text), text).suggestions[0]?.patternId;
+    assert.equal(top, expected, text);
+  }
+});
+
+test('a model stored before the priors loads without them and embeds as before', () => {
+  const old = TextModel.fit([], { priorDocuments: 0, wordPriorDocuments: 0 });
+  const bytes = old.serialize();
+  const headerLen = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.subarray(12, 12 + headerLen).toString('utf8'));
+  delete header.options.priorDocuments;
+  delete header.options.wordPriorDocuments;
+  const newHeader = Buffer.from(JSON.stringify(header));
+  const counts = Buffer.from(bytes.subarray(0, 12));
+  counts.writeUInt32LE(newHeader.length, 0);
+  const restored = TextModel.deserialize(Buffer.concat([counts, newHeader, bytes.subarray(12 + headerLen)]));
+  assert.deepEqual(restored.embed('refund please'), old.embed('refund please'));
+  assert.equal(restored.termWeight(hashTerm('w|refund')), 0);
+  const current = TextModel.fit([]);
+  assert.deepEqual(
+    TextModel.deserialize(current.serialize()).embed('refund please'),
+    current.embed('refund please'),
+  );
 });
 
 test('switched off, the block stays empty but the dimensions do not change', () => {
