@@ -180,6 +180,32 @@ test('a model stored before the priors loads without them and embeds as before',
   );
 });
 
+test('the block drops two common directions; a model stored with one keeps embedding as before', () => {
+  const model = TextModel.fit(corpus);
+  const bytes = model.serialize();
+  const headerLen = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.subarray(12, 12 + headerLen).toString('utf8'));
+  assert.equal(header.wordDirections, 2);
+  // The same model as the earlier format stored it: one direction, and no count in the header.
+  const oneDirection = (withCount: boolean) => {
+    const h = { ...header };
+    if (withCount) h.wordDirections = 1;
+    else delete h.wordDirections;
+    const hb = Buffer.from(JSON.stringify(h));
+    const counts = Buffer.from(bytes.subarray(0, 12));
+    counts.writeUInt32LE(hb.length, 0);
+    return Buffer.concat([counts, hb, bytes.subarray(12 + headerLen, bytes.length - 800)]);
+  };
+  const legacy = TextModel.deserialize(oneDirection(false));
+  const explicit = TextModel.deserialize(oneDirection(true));
+  for (const t of ['i need a refund', 'wake me at 7']) {
+    const v = legacy.embed(t);
+    assert.deepEqual(v, explicit.embed(t));
+    assert.ok(Math.abs(dot(v, v) - 1) < 1e-5);
+    assert.notDeepEqual(v, model.embed(t), 'the second direction changes the block');
+  }
+});
+
 test('switched off, the block stays empty but the dimensions do not change', () => {
   process.env.PRODUCTOS_WORD_VECTORS = 'off';
   resetWordVectorsForTests();
