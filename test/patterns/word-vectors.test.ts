@@ -180,8 +180,15 @@ test('a model stored before the priors loads without them and embeds as before',
   );
 });
 
-test('the block drops two common directions; a model stored with one keeps embedding as before', () => {
-  const model = TextModel.fit(corpus);
+test('the block drops two common directions (one below 1,000 texts); a model stored with one embeds as before', () => {
+  const directions = (m: TextModel) => {
+    const b = m.serialize();
+    return JSON.parse(b.subarray(12, 12 + b.readUInt32LE(0)).toString('utf8')).wordDirections;
+  };
+  // A few texts of three topics: their second direction tells the topics apart, so it stays.
+  assert.equal(directions(TextModel.fit(corpus)), 1);
+  const many = Array.from({ length: 1000 }, (_, i) => `${corpus[i % corpus.length]} number ${i}`);
+  const model = TextModel.fit(many);
   const bytes = model.serialize();
   const headerLen = bytes.readUInt32LE(0);
   const header = JSON.parse(bytes.subarray(12, 12 + headerLen).toString('utf8'));
