@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseLabelledCsv } from '../src/patterns/csv.ts';
-import { DEFAULT_NONE_FITS_THRESHOLD, PatternIndex } from '../src/patterns/pattern-index.ts';
+import { DEFAULT_NONE_FITS_THRESHOLD } from '../src/patterns/pattern-index.ts';
 import { createRng, shuffled } from '../src/patterns/prng.ts';
+import { PatternSuggester } from '../src/patterns/suggester.ts';
 import { TextModel } from '../src/patterns/text-model.ts';
 
 const dir = '/work/shared/data/clinc150';
@@ -15,21 +16,23 @@ const train = read('train.csv');
 const val = read('val.csv');
 const oos = read('oos_test.csv').slice(0, 500);
 const model = TextModel.fit([...train, ...val, ...oos].map((r) => r.text));
-const index = new PatternIndex({ model });
+// The index as the server's suggester holds it: its vectors are the suggester's view of the stored ones.
+const suggester = new PatternSuggester({ model });
+const index = suggester.index;
+const vector = (text: string) => suggester.vectorFor(model.embed(text));
 const rng = createRng(1);
 const byLabel = new Map<string, number[]>();
 train.forEach((r, i) => {
   byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), i]);
 });
 for (const [label, ids] of byLabel)
-  for (const i of shuffled(ids, rng).slice(0, 10))
-    index.addExample(label, `${i}`, model.embed(train[i].text));
+  for (const i of shuffled(ids, rng).slice(0, 10)) index.addExample(label, `${i}`, vector(train[i].text));
 index.learnMetric();
 const inScope = val.map((r) => {
-  const s = index.suggest(model.embed(r.text)).suggestions[0];
+  const s = index.suggest(vector(r.text)).suggestions[0];
   return { score: s?.score ?? 0, right: s?.patternId === r.label };
 });
-const out = oos.map((r) => index.suggest(model.embed(r.text)).suggestions[0]?.score ?? 0);
+const out = oos.map((r) => index.suggest(vector(r.text)).suggestions[0]?.score ?? 0);
 let best = [0, 0];
 for (let t = 0.1; t <= 0.9; t += 0.01) {
   const acc =

@@ -34,6 +34,13 @@ const TEMPERATURE = 0.05;
  */
 const DENSITY_PENALTY = 0.5;
 const DENSITY_NEIGHBORS = 30;
+/**
+ * Share of the squared norm the suggester gives the representation's word-vector block (the stored
+ * vectors give it 0.4, which discovery prefers). Measured (5 seeds, top-1 / top-3): CLINC150 val
+ * 85.93 / 96.31 → 86.97 / 96.70, HWU64 train[0:4000] 79.50 / 95.05 → 80.14 / 95.48 (0.6: 86.47 /
+ * 80.10; 0.7: 86.79 / 80.13; 0.9: 87.27 / 79.94).
+ */
+const WORD_BLOCK_WEIGHT = 0.8;
 /** Weight of an unlinked item's words (times its posterior), and the posterior it needs to count. */
 const UNLINKED_WEIGHT = 0.2;
 const UNLINKED_MIN_POSTERIOR = 0.5;
@@ -79,9 +86,17 @@ export class PatternSuggester {
     return termFeatures(text, (id) => this.model.termWeight(id));
   }
 
+  /**
+   * What the index holds and is asked with for an item's stored vector: the same vector with the
+   * word-vector block weighted {@link WORD_BLOCK_WEIGHT}.
+   */
+  vectorFor(vector: Float32Array): Float32Array {
+    return this.model.reweightWordBlock(vector, WORD_BLOCK_WEIGHT);
+  }
+
   /** Links an item (its vector, and its text for the word model). */
   addExample(patternId: string, itemId: string, vector: Float32Array, text: string): void {
-    this.index.addExample(patternId, itemId, vector, text);
+    this.index.addExample(patternId, itemId, this.vectorFor(vector), text);
     this.terms.add(patternId, itemId, this.features(text));
   }
 
@@ -123,6 +138,7 @@ export class PatternSuggester {
 
   private *unlinkedSteps(items: readonly UnlinkedItem[], rounds: number): Generator<void> {
     const features = items.map((it) => this.features(it.text));
+    const vectors = items.map((it) => this.vectorFor(it.vector));
     // Start from the links alone, so the result depends on the links and items, not on history.
     this.forgetUnlinked();
     for (let r = 0; r < rounds; r++) {
@@ -130,7 +146,7 @@ export class PatternSuggester {
       // The index's scores do not change between rounds (only the word models do): density once.
       const scores = r === 0 ? new Map<string, number[]>() : null;
       for (let i = 0; i < items.length; i++) {
-        const short = this.index.suggest(items[i].vector, { limit: SHORTLIST, pool: POOL });
+        const short = this.index.suggest(vectors[i], { limit: SHORTLIST, pool: POOL });
         if (scores) {
           for (const s of short.suggestions) {
             const list = scores.get(s.patternId);
@@ -218,7 +234,7 @@ export class PatternSuggester {
     const shortlist = Math.max(limit, Math.floor(asked ?? SHORTLIST) || SHORTLIST);
     // The word models re-order the shortlist, so the index's own example re-scoring need not reach
     // as deep as for a final answer; and only the suggestions returned need their matched words.
-    const short = this.index.suggest(vector, {
+    const short = this.index.suggest(this.vectorFor(vector), {
       ...indexOptions,
       limit: shortlist,
       pool: asked === undefined ? Math.max(shortlist, POOL) : shortlist,

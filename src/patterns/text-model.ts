@@ -243,6 +243,29 @@ export class TextModel {
     return out;
   }
 
+  /**
+   * The vector with the word-vector block holding `weight` of the squared norm instead of the model's
+   * `wordVectorWeight`, the other blocks keeping their proportions and the total its length. A vector
+   * whose block is empty (no known words, or a model without the block) comes back as it is. Only the
+   * model's own {@link dims} are touched, so a vector extended with an embeddings endpoint's part
+   * keeps that part.
+   */
+  reweightWordBlock(v: Float32Array, weight: number): Float32Array {
+    const w = this.options.wordVectorWeight;
+    const start = this.options.lsaDims + this.options.lexicalDims;
+    const end = start + this.wordDims;
+    if (this.wordDims === 0 || w <= 0 || w >= 1 || weight === w || v.length < end) return v;
+    let blockNorm = 0;
+    for (let j = start; j < end; j++) blockNorm += v[j] * v[j];
+    if (blockNorm === 0) return v;
+    const out = Float32Array.from(v);
+    const rest = Math.sqrt((1 - weight) / (1 - w));
+    const block = Math.sqrt(weight / w);
+    for (let j = 0; j < start; j++) out[j] *= rest;
+    for (let j = start; j < end; j++) out[j] *= block;
+    return out;
+  }
+
   /** IDF-weighted sum of the text's word vectors, without the common component; null if none. */
   private wordBlock(bags: TermBag, vectors = this.shippedVectors()): Float64Array | null {
     if (!vectors) return null;

@@ -213,6 +213,33 @@ test('the block drops two common directions (one below 1,000 texts); a model sto
   }
 });
 
+test('the suggester weighs the word-vector block 0.8 of each vector, keeping its length', () => {
+  const model = TextModel.fit(corpus);
+  const start = model.dims - 100;
+  const share = (v: Float32Array) => dot(v.subarray(start), v.subarray(start)) / dot(v, v);
+  const v = model.embed('i need a refund');
+  assert.ok(Math.abs(share(v) - 0.4) < 1e-5, 'stored vectors give the block 0.4');
+  const heavier = model.reweightWordBlock(v, 0.8);
+  assert.ok(Math.abs(share(heavier) - 0.8) < 1e-5);
+  assert.ok(Math.abs(dot(heavier, heavier) - 1) < 1e-5);
+  // The other blocks keep their proportions.
+  const ratio = heavier[0] / v[0];
+  for (let j = 1; j < start; j++) if (v[j] !== 0) assert.ok(Math.abs(heavier[j] / v[j] - ratio) < 1e-4);
+  // A vector extended with an embeddings endpoint's part keeps that part.
+  const extended = Float32Array.from([...Array.from(v, (x) => x * Math.SQRT1_2), 0.5, -0.5]);
+  const re = model.reweightWordBlock(extended, 0.8);
+  assert.deepEqual(Array.from(re.subarray(model.dims)), [0.5, -0.5]);
+  assert.ok(Math.abs(share(re.subarray(0, model.dims)) - 0.8) < 1e-5);
+  // Nothing to reweigh: an empty block (no known words, or no block) leaves the vector as it is.
+  const unknown = model.embed('xqzv wbbrt');
+  assert.equal(model.reweightWordBlock(unknown, 0.8), unknown);
+  const without = TextModel.fit(corpus, { wordVectorWeight: 0 });
+  const plain = without.embed('i need a refund');
+  assert.equal(without.reweightWordBlock(plain, 0.8), plain);
+  // What the suggester's index holds and is asked with.
+  assert.deepEqual(new PatternSuggester({ model }).vectorFor(v), heavier);
+});
+
 test('switched off, the block stays empty but the dimensions do not change', () => {
   process.env.PRODUCTOS_WORD_VECTORS = 'off';
   resetWordVectorsForTests();

@@ -71,7 +71,7 @@ for (const target of databaseTargets()) {
       assert.equal(reloaded.counters.vectorsLoaded, 10);
       assert.equal(reloaded.index.exampleCount, 10);
       const [item] = await reloaded.embedItems(t.store.db, [probe], () => new Date().toISOString());
-      const again = reloaded.index.suggest(item.vector, { text: item.text, limit: 3 });
+      const again = reloaded.suggester.suggest(item.vector, item.text, { limit: 3 });
       assert.deepEqual(
         again.suggestions.map((s) => [s.patternId, Math.round(s.score * 1000) / 1000]),
         first.suggestions.map((s) => [s.patternId, s.score]),
