@@ -303,7 +303,10 @@ export class TextModel {
     if (!vectors || vectors.dims !== WORD_VECTOR_DIMS) return;
     this.wordSource = vectors.source;
     const sums = sample.flatMap((t) => this.wordBlock(extractTerms(t), vectors) ?? []);
-    if (sums.length < 2) return;
+    if (sums.length < 2) {
+      this.commonDirections = [this.priorCommonDirection(vectors)];
+      return;
+    }
     const moment = new Float64Array(WORD_VECTOR_DIMS * WORD_VECTOR_DIMS);
     for (const v of sums) {
       for (let a = 0; a < WORD_VECTOR_DIMS; a++) {
@@ -322,6 +325,28 @@ export class TextModel {
         ),
       );
     });
+  }
+
+  /**
+   * Without texts to learn it from, the common direction is the mean of what texts are made of: the
+   * word vectors weighted by their frequency in general English (share 1 / (rank + 1), the word prior)
+   * and by their weight in the block. Without it every text's block leans the same way, and a fresh
+   * installation scored an unrelated text 0.64 against a pattern (measured: 0.33 with it).
+   */
+  private priorCommonDirection(vectors: WordVectors): Float64Array {
+    const m = this.options.wordPriorDocuments;
+    const mean = new Float64Array(WORD_VECTOR_DIMS);
+    const rows = vectors.vectors.length / WORD_VECTOR_DIMS;
+    for (let row = 0; row < rows; row++) {
+      const share = 1 / (row + 1);
+      const weight = Math.log((this.docCount + m + 1) / (m * share + 1));
+      if (weight <= 0) continue;
+      const off = row * WORD_VECTOR_DIMS;
+      for (let k = 0; k < WORD_VECTOR_DIMS; k++) mean[k] += share * weight * vectors.vectors[off + k];
+    }
+    const n = norm(mean);
+    if (n > 0) for (let k = 0; k < WORD_VECTOR_DIMS; k++) mean[k] /= n;
+    return mean;
   }
 
   /** Inverse document frequency of a stemmed word (for explaining matches and labelling clusters). */

@@ -155,9 +155,14 @@ test('with a fresh model, the links of a new pattern already rank it first for t
     ['is it going to snow', 'weather'],
     ['wake me at five in the morning', 'alarms'],
   ]) {
-    const top = suggester.suggest(model.embed(text), text).suggestions[0]?.patternId;
-    assert.equal(top, expected, text);
+    const answer = suggester.suggest(model.embed(text), text);
+    assert.equal(answer.suggestions[0]?.patternId, expected, text);
   }
+  // Without a corpus to learn the block's common direction from, the prior's mean is removed: an
+  // unrelated text stays below the "no pattern fits" threshold instead of leaning like every text.
+  const unrelated = 'the office coffee machine is broken';
+  const answer = suggester.suggest(model.embed(unrelated), unrelated);
+  assert.ok(answer.noneFits, `${unrelated}: ${JSON.stringify(answer.suggestions[0])}`);
 });
 
 test('a model stored before the priors loads without them and embeds as before', () => {
