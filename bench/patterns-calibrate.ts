@@ -19,7 +19,7 @@ const model = TextModel.fit([...train, ...val, ...oos].map((r) => r.text));
 // The index as the server's suggester holds it: its vectors are the suggester's view of the stored ones.
 const suggester = new PatternSuggester({ model });
 const index = suggester.index;
-const vector = (text: string) => suggester.vectorFor(model.embed(text));
+const vector = (text: string) => suggester.vectorFor(model.embed(text), text);
 const rng = createRng(1);
 const byLabel = new Map<string, number[]>();
 train.forEach((r, i) => {

@@ -266,6 +266,23 @@ export class TextModel {
     return out;
   }
 
+  /**
+   * Share of the text's words that have a pre-trained vector (0 without the word-vector block). Only
+   * words of two or more letters count: the vectors leave out "a", "i" and numbers.
+   */
+  wordCoverage(text: string): number {
+    const vectors = this.shippedVectors();
+    if (!vectors) return 0;
+    let words = 0;
+    let known = 0;
+    for (const w of extractTerms(text).words) {
+      if (w.length < 2 || /\d/.test(w)) continue;
+      words++;
+      if (vectors.row(w) >= 0) known++;
+    }
+    return words === 0 ? 0 : known / words;
+  }
+
   /** IDF-weighted sum of the text's word vectors, without the common component; null if none. */
   private wordBlock(bags: TermBag, vectors = this.shippedVectors()): Float64Array | null {
     if (!vectors) return null;

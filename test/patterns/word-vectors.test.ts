@@ -218,7 +218,7 @@ test('the block drops two common directions (one below 1,000 texts); a model sto
   }
 });
 
-test('the suggester weighs the word-vector block 0.8 of each vector, keeping its length', () => {
+test('the suggester weighs the word-vector block up to 0.8, by the share of known words, keeping the length', () => {
   const model = TextModel.fit(corpus);
   const start = model.dims - 100;
   const share = (v: Float32Array) => dot(v.subarray(start), v.subarray(start)) / dot(v, v);
@@ -241,8 +241,16 @@ test('the suggester weighs the word-vector block 0.8 of each vector, keeping its
   const without = TextModel.fit(corpus, { wordVectorWeight: 0 });
   const plain = without.embed('i need a refund');
   assert.equal(without.reweightWordBlock(plain, 0.8), plain);
-  // What the suggester's index holds and is asked with.
-  assert.deepEqual(new PatternSuggester({ model }).vectorFor(v), heavier);
+  // What the suggester's index holds and is asked with: 0.8 for a text in known words, less as fewer
+  // of its words have a vector (made-up words, product names), down to the stored 0.4.
+  const suggester = new PatternSuggester({ model });
+  assert.deepEqual(suggester.vectorFor(v, 'i need a refund'), heavier);
+  assert.equal(model.wordCoverage('i need a refund'), 1);
+  const jargon = 'refund kalomi nesura vopida';
+  assert.equal(model.wordCoverage(jargon), 0.25);
+  const j = model.embed(jargon);
+  assert.ok(Math.abs(share(suggester.vectorFor(j, jargon)) - (0.4 + 0.4 * 0.25)) < 1e-5);
+  assert.equal(model.wordCoverage('🎉'), 0);
 });
 
 test('switched off, the block stays empty but the dimensions do not change', () => {
