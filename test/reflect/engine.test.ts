@@ -107,10 +107,7 @@ for (const target of databaseTargets()) {
           .execute();
         assert.ok(stored.length >= 10 && stored.every((r) => r.external_model === 'fake-model'));
         const [item] = await engine.embedItems(t.store.db, [probe], () => new Date().toISOString());
-        assert.equal(
-          engine.index.suggest(item.vector, { text: item.text }).suggestions[0].patternId,
-          passwords,
-        );
+        assert.equal(engine.suggester.suggest(item.vector, item.text).suggestions[0].patternId, passwords);
         const callsBefore = fake.calls();
         const restarted = await createDeps({
           store: t.store,
@@ -137,10 +134,7 @@ for (const target of databaseTargets()) {
       assert.match(warnings[0], /embeddings endpoint unusable .*built-in/);
       assert.match(engine.warning ?? '', /cannot reach/);
       const [item] = await engine.embedItems(t.store.db, [probe], () => new Date().toISOString());
-      assert.equal(
-        engine.index.suggest(item.vector, { text: item.text }).suggestions[0].patternId,
-        passwords,
-      );
+      assert.equal(engine.suggester.suggest(item.vector, item.text).suggestions[0].patternId, passwords);
       const status = await t.call('viewer', 'GET', '/api/v1/reflect/status');
       assert.equal(status.statusCode, 200);
       assert.equal(status.json().representation, 'builtin');
