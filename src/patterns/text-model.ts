@@ -14,7 +14,7 @@ import { createRng } from './prng.ts';
 import { type CsrMatrix, randomizedSvd } from './randomized-svd.ts';
 import { HASH_SPACE, hashTerm, type SparseVector, sparseFromMap } from './sparse-vector.ts';
 import { symmetricEigen } from './symmetric-eigen.ts';
-import { extractTerms, type TermBag } from './tokenize.ts';
+import { extractTerms, type TermBag, words as wordsOf } from './tokenize.ts';
 import { type WordVectors, wordVectors } from './word-vectors.ts';
 
 /** Length of the word-vector block (the shipped vectors' dimensions). */
@@ -275,7 +275,8 @@ export class TextModel {
     if (!vectors) return 0;
     let words = 0;
     let known = 0;
-    for (const w of extractTerms(text).words) {
+    // Only the words: the stems and character n-grams of extractTerms would be thrown away here.
+    for (const w of wordsOf(text)) {
       if (w.length < 2 || /\d/.test(w)) continue;
       words++;
       if (vectors.row(w) >= 0) known++;
