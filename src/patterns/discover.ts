@@ -2,7 +2,8 @@
  * Pattern discovery: groups unlinked feedback into candidate patterns. Pipeline:
  * embed → centring (the items' mean vector subtracted) → neighbour smoothing (each item is averaged
  * with its closest neighbours, a transductive denoising step worth about +4 NMI on CLINC150 val) →
- * spherical k-means → labels and representatives.
+ * Ward clustering (of a 5 000-item sample above that) → spherical k-means started from its centroids
+ * → labels and representatives.
  */
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
 import { type Matrix, sphericalKMeans } from './kmeans.ts';
@@ -10,6 +11,7 @@ import { nearestNeighbors } from './neighbors.ts';
 import { centredUnit, meanOfNonZeroRows, projectRowsOnTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
 import { TextModel } from './text-model.ts';
+import { wardCentroids } from './ward.ts';
 
 /** An item to cluster. */
 export interface DiscoveryItem {
@@ -189,7 +191,13 @@ export function discoverPatterns(
   const kOption = options.k ?? 'auto';
   const k = kOption === 'auto' ? chooseK(smoothed, seed) : Math.max(1, Math.min(Math.floor(kOption) || 1, n));
   trace(`choose k=${k}`);
-  const res = sphericalKMeans(smoothed, k, { seed });
+  // k-means starts from the centroids of a Ward clustering instead of k-means++ seeds: no draw to land
+  // on an outlier or to put two seeds in one group. Measured (k = labels): CLINC150 val NMI
+  // 86.66 → 87.62, HWU64 train[0:4000] 68.94 → 70.64; on the test files 84.8 → 85.9 and 74.1 → 74.6.
+  // Ward costs 7.5 s on CLINC150 test's 4,500 items (512 dims), 1.9 s on a 5 000 sample in 64 dims.
+  const initialCentroids = wardCentroids(smoothed, k, seed) ?? undefined;
+  trace('ward');
+  const res = sphericalKMeans(smoothed, k, { seed, initialCentroids });
   trace('k-means');
   const members: number[][] = Array.from({ length: res.k }, () => []);
   for (let i = 0; i < n; i++) members[res.assignments[i]].push(i);

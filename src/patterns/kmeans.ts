@@ -27,6 +27,8 @@ export interface KMeansOptions {
   /** Above this many items, mini-batch updates are used. */
   fullBatchLimit?: number;
   batchSize?: number;
+  /** Start from these centroids (k×d unit rows) instead of k-means++ seeds. */
+  initialCentroids?: Float32Array;
 }
 
 /** Index of the centroid with the highest dot product with row `i`, and that dot product. */
@@ -144,7 +146,8 @@ export function sphericalKMeans(m: Matrix, kWanted: number, options: KMeansOptio
   const rng = createRng(options.seed);
   const assignments = new Int32Array(n);
   if (n === 0) return { k: 0, assignments, centroids: new Float32Array(0), cohesion: 0 };
-  const centroids = seedPlusPlus(m, k, rng);
+  const centroids =
+    options.initialCentroids?.length === k * d ? options.initialCentroids.slice() : seedPlusPlus(m, k, rng);
   const sims = new Float32Array(n);
   // Bound the full passes by a work budget (~2·10^10 multiply-adds) so large n·k stays in seconds.
   const budgetIterations = Math.max(2, Math.floor(2e10 / Math.max(1, n * k * d)));
