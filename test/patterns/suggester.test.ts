@@ -116,6 +116,10 @@ test('suggestions come in score order, and unlinked feedback teaches a pattern n
     Math.abs(s.terms.logLikelihood(q, 'refunds') - s.terms.logLikelihood(q, 'passwords') - after) < 1e-9,
   );
   assert.equal(s.unlinkedCount, counted);
+  // An item the models cannot place with confidence (refunds or passwords?) teaches neither.
+  const unsure = 'the refund email';
+  assert.equal(s.learnFromUnlinked([{ id: 'unsure', vector: model.embed(unsure), text: unsure }]), 0);
+  assert.equal(s.learnFromUnlinked(items), counted);
   // Removing the pattern removes its learned words too.
   s.removePattern('refunds');
   assert.equal(s.terms.has('refunds'), false);
