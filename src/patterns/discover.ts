@@ -10,6 +10,7 @@ import { type Matrix, sphericalKMeans } from './kmeans.ts';
 import { nearestNeighbors } from './neighbors.ts';
 import { centredUnit, meanOfNonZeroRows, projectRowsOnTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
+import { SELF_LABEL_LIMIT, selfLabel } from './self-label.ts';
 import { TextModel } from './text-model.ts';
 import { wardCentroids } from './ward.ts';
 
@@ -172,7 +173,13 @@ export function discoverPatterns(
   const d = vectors?.[0]?.length ?? model?.dims ?? 0;
   const n = items.length;
   const center = options.center ?? true;
-  const row = (i: number): Float32Array => vectors?.[i] ?? (model as TextModel).embed(items[i].text);
+  // The exact path keeps embedded rows for the self-labelling step (the large path streams them).
+  const embedded: Array<Float32Array | undefined> = vectors || large ? [] : new Array(n);
+  const row = (i: number): Float32Array => {
+    const v = vectors?.[i] ?? embedded[i] ?? (model as TextModel).embed(items[i].text);
+    if (!vectors && !large) embedded[i] = v;
+    return v;
+  };
   let base: Matrix;
   const reducedDims = options.reducedDims ?? 64;
   if (large && d > reducedDims) {
@@ -199,6 +206,32 @@ export function discoverPatterns(
   trace('ward');
   const res = sphericalKMeans(smoothed, k, { seed, initialCentroids });
   trace('k-means');
+  if (model && !large && n <= SELF_LABEL_LIMIT && res.k > 1) {
+    // Measured (k = labels): CLINC150 val NMI 87.62 → 88.40, HWU64 train[0:4000] 70.64 → 73.59;
+    // on the test files 85.9 → 86.7 and 74.6 → 75.5.
+    const sd = smoothed.d;
+    const centrality = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const co = res.assignments[i] * sd;
+      let s = 0;
+      for (let t = 0; t < sd; t++) s += smoothed.data[i * sd + t] * res.centroids[co + t];
+      centrality[i] = s;
+    }
+    const texts = items.map((it) => it.text);
+    selfLabel({ texts, vector: row, model, assignments: res.assignments, centrality, k: res.k });
+    // Centroids of the refined clusters, for the representatives below.
+    res.centroids.fill(0);
+    for (let i = 0; i < n; i++) {
+      const co = res.assignments[i] * sd;
+      for (let t = 0; t < sd; t++) res.centroids[co + t] += smoothed.data[i * sd + t];
+    }
+    for (let c = 0; c < res.k; c++) {
+      let norm = 0;
+      for (let t = c * sd; t < c * sd + sd; t++) norm += res.centroids[t] ** 2;
+      if (norm > 0) for (let t = c * sd; t < c * sd + sd; t++) res.centroids[t] /= Math.sqrt(norm);
+    }
+    trace('self-label');
+  }
   const members: number[][] = Array.from({ length: res.k }, () => []);
   for (let i = 0; i < n; i++) members[res.assignments[i]].push(i);
   const terms = items.map((it) => labelTerms(it.text));
