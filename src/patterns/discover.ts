@@ -92,6 +92,9 @@ export function smoothWithNeighbors(m: Matrix, neighbors: number, seed: number):
   return { data: out, n: m.n, d };
 }
 
+/** Dimensions the choice of k works in (see {@link chooseK}). */
+const CHOOSE_K_DIMS = 64;
+
 /**
  * Picks k by a centroid-based silhouette on a sample: for a grid of k values the sample is clustered
  * and each item scores (b − a) / max(a, b) with a, b its cosine distances to its own and next centroid.
@@ -108,7 +111,18 @@ export function chooseK(m: Matrix, seed: number): number {
   ids.forEach((id, i) => {
     sample.set(m.data.subarray(id * m.d, id * m.d + m.d), i * m.d);
   });
-  const sm: Matrix = { data: sample, n: ids.length, d: m.d };
+  // In its top-64 subspace the sample keeps its cluster structure and the grid costs an eighth: 42 s
+  // → 7 s for 512 dims, and the same k on CLINC150 val (400) and on 1,088 HWU64 texts (217).
+  const sm: Matrix =
+    m.d > CHOOSE_K_DIMS
+      ? projectRowsOnTopSubspace(
+          ids.length,
+          m.d,
+          (i) => sample.subarray(i * m.d, i * m.d + m.d),
+          CHOOSE_K_DIMS,
+          seed,
+        )
+      : { data: sample, n: ids.length, d: m.d };
   const maxK = Math.max(2, Math.min(Math.floor(sm.n / 5), 400));
   const grid = new Set<number>();
   for (let k = 2; k <= maxK; k = Math.ceil(k * 1.4)) grid.add(k);
@@ -206,7 +220,7 @@ export function discoverPatterns(
   trace('ward');
   const res = sphericalKMeans(smoothed, k, { seed, initialCentroids });
   trace('k-means');
-  if (model && !large && n <= SELF_LABEL_LIMIT && res.k > 1) {
+  if (model && n <= SELF_LABEL_LIMIT && res.k > 1) {
     // Measured (k = labels): CLINC150 val NMI 87.62 → 88.40, HWU64 train[0:4000] 70.64 → 73.59;
     // on the test files 85.9 → 86.7 and 74.6 → 75.5.
     const sd = smoothed.d;
