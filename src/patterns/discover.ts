@@ -3,7 +3,8 @@
  * embed → centring (the items' mean vector subtracted) → neighbour smoothing (each item is averaged
  * with its closest neighbours, a transductive denoising step worth about +4 NMI on CLINC150 val) →
  * Ward clustering (of a 5 000-item sample above that) → spherical k-means started from its centroids
- * → labels and representatives.
+ * → self-labelling with the suggestion engine when a model is given (up to 15 000 items; see
+ * self-label.ts) → labels and representatives.
  */
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
 import { type Matrix, sphericalKMeans } from './kmeans.ts';

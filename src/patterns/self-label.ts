@@ -34,7 +34,8 @@ export function selfLabel(input: SelfLabelInput, share = SELF_LABEL_SHARE): numb
   const n = texts.length;
   const members: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) members[assignments[i]].push(i);
-  const suggester = new PatternSuggester({ model });
+  // The vectors may be longer than the model's (the server appends an embeddings endpoint's).
+  const suggester = new PatternSuggester({ model, dims: n > 0 ? vector(0).length : model.dims });
   const linked = new Uint8Array(n);
   for (let c = 0; c < k; c++) {
     const ranked = members[c].sort((a, b) => centrality[b] - centrality[a] || a - b);

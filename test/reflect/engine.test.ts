@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createDeps } from '../../src/deps.ts';
+import { discoverPatterns } from '../../src/patterns/index.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { databaseTargets } from '../support/databases.ts';
 import { addFeedback, addPattern, suggestionsFor, TOPICS } from './helpers.ts';
@@ -115,6 +116,22 @@ for (const target of databaseTargets()) {
         }).reflect.engine();
         assert.equal(restarted.counters.externalEmbedded, 0);
         assert.equal(fake.calls(), callsBefore + 1, 'only the start-up probe');
+        // Discovery refines its clusters with a suggester over the same combined vectors.
+        const inboxIds = await addFeedback(t, [...TOPICS.passwords, ...TOPICS.refunds]);
+        const inbox = await restarted.embedItems(t.store.db, inboxIds, () => new Date().toISOString());
+        assert.ok(inbox.every((e) => e.vector.length === restarted.model.dims + 8));
+        const groups = discoverPatterns(
+          inbox.map((e) => ({ id: e.id, text: e.text })),
+          { k: 2, model: restarted.model, vectors: inbox.map((e) => e.vector) },
+        );
+        const byTopic = groups.map((g) =>
+          g.itemIds.map((id) => inboxIds.indexOf(id) < TOPICS.passwords.length),
+        );
+        assert.equal(byTopic.flat().length, inboxIds.length);
+        assert.ok(
+          byTopic.every((g) => g.every((p) => p === g[0])),
+          JSON.stringify(byTopic),
+        );
       } finally {
         await fake.close();
       }

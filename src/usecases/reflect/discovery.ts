@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { type Actor, authorize } from '../../domain/authorization.ts';
 import type { DiscoverInput, Discovery } from '../../domain/reflect.ts';
-import { discoverPatterns } from '../../patterns/index.ts';
+import { discoverPatterns, type TextModel } from '../../patterns/index.ts';
 import type { Db, Deps } from '../context.ts';
 import { toCount } from '../context.ts';
 import { assertProductExists } from '../products.ts';
@@ -88,19 +88,23 @@ export async function discoverProposals(
   const rows = await unlinkedInbox(db, input.productId, MAX_DISCOVERY_ITEMS + 1);
   const truncated = rows.length > MAX_DISCOVERY_ITEMS;
   const items = rows.slice(0, MAX_DISCOVERY_ITEMS).reverse();
-  const embedded = await deps.reflect.run((engine) =>
-    engine.embedItems(
+  // The engine's model lets discovery refine its clusters the way suggestions rank (self-labelling).
+  let model: TextModel | undefined;
+  const embedded = await deps.reflect.run((engine) => {
+    model = engine.model;
+    return engine.embedItems(
       db,
       items.map((i) => i.id),
       () => new Date().toISOString(),
-    ),
-  );
+    );
+  });
   const vectorOf = new Map(embedded.map((e) => [e.id, e.vector]));
   const usable = items.filter((i) => vectorOf.has(i.id));
   const clusters = discoverPatterns(usable, {
     k: input.k ?? 'auto',
     seed: input.seed ?? 1,
     vectors: usable.map((i) => vectorOf.get(i.id)!),
+    model,
   });
   const accounts = await accountsByContact(
     db,
