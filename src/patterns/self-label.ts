@@ -12,7 +12,7 @@ import type { TextModel } from './text-model.ts';
 export const SELF_LABEL_SHARE = 0.7;
 /**
  * Items up to which discovery refines (the exact path: every evaluation corpus). The refinement asks
- * the suggester about every other item three times (two EM rounds and the answer), about 1 ms each.
+ * the suggester about every other item twice (its EM shortlist and the answer), about 1 ms each.
  */
 export const SELF_LABEL_LIMIT = 15000;
 

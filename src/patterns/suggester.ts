@@ -157,20 +157,22 @@ export class PatternSuggester {
     const vectors = items.map((it) => this.vectorFor(it.vector, it.text));
     // Start from the links alone, so the result depends on the links and items, not on history.
     this.forgetUnlinked();
+    // The index's shortlists do not change between rounds (only the word models do): each item asks
+    // it once, and the density is measured once.
+    const shortlists: SuggestResult['suggestions'][] = [];
     for (let r = 0; r < rounds; r++) {
       const assigned: Array<{ pattern: string; weight: number } | null> = [];
-      // The index's scores do not change between rounds (only the word models do): density once.
       const scores = r === 0 ? new Map<string, number[]>() : null;
       for (let i = 0; i < items.length; i++) {
-        const short = this.index.suggest(vectors[i], { limit: SHORTLIST, pool: POOL });
         if (scores) {
-          for (const s of short.suggestions) {
+          shortlists.push(this.index.suggest(vectors[i], { limit: SHORTLIST, pool: POOL }).suggestions);
+          for (const s of shortlists[i]) {
             const list = scores.get(s.patternId);
             if (list) list.push(s.score);
             else scores.set(s.patternId, [s.score]);
           }
         }
-        assigned.push(this.bestPattern(short.suggestions, features[i]));
+        assigned.push(this.bestPattern(shortlists[i], features[i]));
         if (i % 250 === 249) yield;
       }
       if (scores) this.setDensity(scores);
