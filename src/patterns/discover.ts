@@ -7,7 +7,7 @@
  * self-label.ts) → labels and representatives.
  */
 import { labelDocumentFrequency, labelTerms, topTermsFor } from './cluster-labels.ts';
-import { type Matrix, sphericalKMeans } from './kmeans.ts';
+import { groupCentroids, type Matrix, sphericalKMeans } from './kmeans.ts';
 import { nearestNeighbors } from './neighbors.ts';
 import { centredUnit, meanOfNonZeroRows, projectRowsOnTopSubspace } from './pca.ts';
 import { createRng } from './prng.ts';
@@ -235,16 +235,7 @@ export function discoverPatterns(
     const texts = items.map((it) => it.text);
     selfLabel({ texts, vector: row, model, assignments: res.assignments, centrality, k: res.k });
     // Centroids of the refined clusters, for the representatives below.
-    res.centroids.fill(0);
-    for (let i = 0; i < n; i++) {
-      const co = res.assignments[i] * sd;
-      for (let t = 0; t < sd; t++) res.centroids[co + t] += smoothed.data[i * sd + t];
-    }
-    for (let c = 0; c < res.k; c++) {
-      let norm = 0;
-      for (let t = c * sd; t < c * sd + sd; t++) norm += res.centroids[t] ** 2;
-      if (norm > 0) for (let t = c * sd; t < c * sd + sd; t++) res.centroids[t] /= Math.sqrt(norm);
-    }
+    res.centroids = groupCentroids(smoothed, res.assignments, res.k);
     trace('self-label');
   }
   const members: number[][] = Array.from({ length: res.k }, () => []);

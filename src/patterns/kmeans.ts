@@ -58,6 +58,19 @@ function normalizeRows(c: Float32Array, k: number, d: number): void {
   }
 }
 
+/** Unit centroids (k×d) of the rows grouped by `groups` (0..k−1); an empty group's stays zero. */
+export function groupCentroids(m: Matrix, groups: ArrayLike<number>, k: number): Float32Array {
+  const { n, d, data } = m;
+  const centroids = new Float32Array(k * d);
+  for (let i = 0; i < n; i++) {
+    const co = groups[i] * d;
+    const off = i * d;
+    for (let t = 0; t < d; t++) centroids[co + t] += data[off + t];
+  }
+  normalizeRows(centroids, k, d);
+  return centroids;
+}
+
 /**
  * Greedy k-means++ seeding on (a sample of) the rows: each next seed is the best of a few candidates
  * drawn ∝ squared distance, the one that lowers the total squared distance most (Arthur & Vassilvitskii

@@ -6,7 +6,7 @@
  * start spherical k-means (see {@link wardCentroids}). O(n²) time and n² / 2 floats of memory, so
  * large inputs are sampled.
  */
-import type { Matrix } from './kmeans.ts';
+import { groupCentroids, type Matrix } from './kmeans.ts';
 import { createRng } from './prng.ts';
 
 /** Rows Ward clusters at most (50 MB of distances); larger inputs are sampled. */
@@ -147,20 +147,5 @@ export function wardCentroids(m: Matrix, k: number, seed: number, limit = WARD_S
     rows = { data, n: ids.length, d };
   }
   if (k >= rows.n) return null;
-  const groups = wardPartition(rows, k);
-  const centroids = new Float32Array(k * d);
-  for (let i = 0; i < rows.n; i++) {
-    const co = groups[i] * d;
-    const off = i * d;
-    for (let t = 0; t < d; t++) centroids[co + t] += rows.data[off + t];
-  }
-  for (let c = 0; c < k; c++) {
-    let s = 0;
-    for (let t = c * d; t < c * d + d; t++) s += centroids[t] * centroids[t];
-    if (s > 0) {
-      const inv = 1 / Math.sqrt(s);
-      for (let t = c * d; t < c * d + d; t++) centroids[t] *= inv;
-    }
-  }
-  return centroids;
+  return groupCentroids(rows, wardPartition(rows, k), k);
 }
