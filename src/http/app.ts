@@ -20,6 +20,8 @@ import { registerProductRoutes } from './routes/products.ts';
 import { registerReflectRoutes } from './routes/reflect.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
 
 export interface AppOptions {
   publicUrl: string;
@@ -28,6 +30,8 @@ export interface AppOptions {
   logger?: boolean;
   /** GITHUB_WEBHOOK_SECRET; unset, the GitHub webhook answers 404 */
   githubWebhookSecret?: string | null;
+  /** The built web app (default `dist/web`); a missing build makes its pages say how to build it. */
+  webRoot?: string;
 }
 
 /** Builds the HTTP app around its dependencies; `app.inject` drives it in tests without a port. */
@@ -47,8 +51,9 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
 
+  const secure = options.publicUrl.startsWith('https:');
+  await registerSecurityHeaders(app, { secure });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -80,11 +85,14 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  const webApp = await registerWebApp(app, options.webRoot ?? DEFAULT_WEB_ROOT);
+  app.setNotFoundHandler((request, reply) => {
+    if (!webApp.serve(request, reply)) handleNotFound(request, reply);
+  });
 
   registerAuthentication(app, deps);
-  const secureCookies = options.publicUrl.startsWith('https:');
   registerSystemRoutes(app, deps);
-  registerAuthRoutes(app, deps, { secureCookies });
+  registerAuthRoutes(app, deps, { secureCookies: secure });
   registerProductRoutes(app, deps);
   registerFeedbackRoutes(app, deps);
   registerImportRoutes(app, deps);

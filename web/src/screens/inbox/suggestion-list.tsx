@@ -1,0 +1,81 @@
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../../api/queries.ts';
+import type { Pattern, Suggestions } from '../../api/types.ts';
+import { formatMoney } from '../../components/format.ts';
+import { Keys } from '../../components/kbd.tsx';
+
+interface Props {
+  feedbackId: string;
+  patterns: Map<string, Pattern>;
+  onLink: (suggestion: Suggestions['suggestions'][number]) => void;
+  disabled: boolean;
+}
+
+/**
+ * The engine's top three patterns for the item, with why: the score, the words the item shares with
+ * the pattern's evidence, and the people and money already behind the pattern. `1`–`3` link.
+ */
+export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props) {
+  const { data, isPending, error } = useQuery(queries.suggestions(feedbackId));
+  if (isPending) return <p className="muted suggestions-state">Finding patterns…</p>;
+  if (error) return <p className="error-text suggestions-state">Suggestions unavailable: {error.message}</p>;
+  if (data.suggestions.length === 0) {
+    return (
+      <p className="muted suggestions-state">
+        No pattern yet. Press <Keys sequence="l" /> to pick one or create it.
+      </p>
+    );
+  }
+  return (
+    <ol className="suggestions" aria-label="Suggested patterns">
+      {data.noneFits && (
+        <li className="suggestion-note muted">
+          None fits well; the closest are below. Consider a new pattern.
+        </li>
+      )}
+      {data.suggestions.map((suggestion, index) => {
+        const pattern = patterns.get(suggestion.patternId);
+        const arr = pattern?.arrAtStake[0];
+        return (
+          <li key={suggestion.patternId}>
+            <button
+              type="button"
+              className="suggestion"
+              onClick={() => onLink(suggestion)}
+              disabled={disabled}
+              aria-keyshortcuts={String(index + 1)}
+            >
+              <span className="suggestion-key">
+                <Keys sequence={String(index + 1)} />
+              </span>
+              <span className="suggestion-body">
+                <span className="suggestion-title">{suggestion.title}</span>
+                <span className="suggestion-why">
+                  <span className="score" title="similarity to the pattern's evidence, 0–100">
+                    <span className="score-bar" aria-hidden="true">
+                      <span style={{ width: `${Math.round(suggestion.score * 100)}%` }} />
+                    </span>
+                    {Math.round(suggestion.score * 100)}
+                  </span>
+                  {suggestion.matchedTerms.length > 0 && (
+                    <span className="terms">
+                      {suggestion.matchedTerms.slice(0, 6).map((term) => (
+                        <mark key={term}>{term}</mark>
+                      ))}
+                    </span>
+                  )}
+                </span>
+                {pattern && (
+                  <span className="suggestion-weight muted">
+                    {pattern.feedbackCount} items · {pattern.accountCount} accounts
+                    {arr ? ` · ${formatMoney(arr.amount, arr.currency, true)} ARR` : ''}
+                  </span>
+                )}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
