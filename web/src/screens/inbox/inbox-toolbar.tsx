@@ -77,7 +77,7 @@ export function InboxToolbar({
               }
             }}
           />
-          <Keys sequence="/" />
+          {!term && <Keys sequence="/" />}
         </label>
         {!moderation && (
           <select

@@ -40,7 +40,7 @@ export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props
           <li key={suggestion.patternId}>
             <button
               type="button"
-              className="suggestion"
+              className={`suggestion${suggestion.score < 0.2 ? ' weak' : ''}`}
               onClick={() => onLink(suggestion)}
               disabled={disabled}
               aria-keyshortcuts={String(index + 1)}

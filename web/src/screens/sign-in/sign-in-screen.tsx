@@ -20,7 +20,8 @@ export function SignInScreen() {
     setError(null);
     try {
       await signIn(String(form.get('email')), String(form.get('password')));
-      await navigate({ to: redirect ?? '/inbox' });
+      // The place they were sent away from, with its filters (a path and query, checked by the route).
+      await navigate(redirect ? { href: redirect } : { to: '/inbox' });
     } catch (caught) {
       setError(messageOf(caught));
       setBusy(false);
