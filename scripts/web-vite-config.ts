@@ -23,7 +23,8 @@ export function webViteConfig(options: { apiUrl?: string; port?: number } = {}):
       // Hashed names under /assets/ are what the server caches for a year.
       assetsDir: 'assets',
       sourcemap: false,
-      chunkSizeWarningLimit: 400,
+      // The entry chunk is ~450 kB minified, ~145 kB gzip: the budget (200 kB gzip) is checked by the benchmark.
+      chunkSizeWarningLimit: 600,
     },
     server: {
       port: options.port ?? 5173,

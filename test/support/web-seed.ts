@@ -111,7 +111,11 @@ export async function seedInbox(server: WebServer, tag: string): Promise<Seeded>
       text: row.text,
       productId: product.id,
       receivedAt: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(),
-      source: { channel: n % 2 ? 'github' : 'email', externalId: `${tag}-inbox-${n}`, url: `https://github.com/balena-io/etcher/issues/${4000 + n}` },
+      source: {
+        channel: n % 2 ? 'github' : 'email',
+        externalId: `${tag}-inbox-${n}`,
+        url: `https://github.com/balena-io/etcher/issues/${4000 + n}`,
+      },
       contact: { email: `person${n % 5}@${tag}.example`, name: `Person ${n % 5}`, ...accounts[n % 3] },
     })),
   });

@@ -29,7 +29,8 @@ export function chromiumPath(): string | null {
  */
 export function browserSkipReason(): string | false {
   if (chromiumPath()) return false;
-  const message = 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH): browser suite SKIPPED';
+  const message =
+    'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH): browser suite SKIPPED';
   if (process.env.CI) throw new Error(`${message} — CI must run it`);
   process.stdout.write(`\n${'#'.repeat(72)}\n# ${message}\n${'#'.repeat(72)}\n`);
   return message;
@@ -202,10 +203,26 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<unknown> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
   });
-  const violations = (result as { violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }).violations;
+  const violations = (
+    result as {
+      violations: Array<{
+        id: string;
+        impact: string | null;
+        help: string;
+        nodes: Array<{ target: string[] }>;
+      }>;
+    }
+  ).violations;
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
 }

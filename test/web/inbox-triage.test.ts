@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { seedInbox } from '../support/web-seed.ts';
 import {
   browserSkipReason,
   ensureWebBuild,
@@ -11,6 +10,7 @@ import {
   startWebServer,
   type WebServer,
 } from '../support/web.ts';
+import { seedInbox } from '../support/web-seed.ts';
 
 const skip = browserSkipReason();
 
@@ -97,7 +97,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     const last = [...expected.keys()].at(-1)!;
     await page.keyboard.press('u');
     await page.locator(`#inbox-row-${last}`).waitFor();
-    await eventually(() => item(last), (i) => i.status === 'new', 'the undo to reach the server');
+    await eventually(
+      () => item(last),
+      (i) => i.status === 'new',
+      'the undo to reach the server',
+    );
     await page.keyboard.press('d');
     await page.getByRole('dialog', { name: 'Dismiss this item' }).waitFor();
     await page.keyboard.press('2');
@@ -105,7 +109,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await page.getByRole('heading', { name: 'Inbox zero' }).waitFor();
 
     for (const [id, want] of expected) {
-      const got = await eventually(() => item(id), (i) => i.status === want.status, `item ${id} to be ${want.status}`);
+      const got = await eventually(
+        () => item(id),
+        (i) => i.status === want.status,
+        `item ${id} to be ${want.status}`,
+      );
       if (want.patternId) assert.deepEqual(got.patternIds, [want.patternId]);
       if (want.reason) assert.equal(got.dismissReason, want.reason);
     }
@@ -137,7 +145,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     for (const id of chosen) await page.locator(`#inbox-row-${id}`).waitFor({ state: 'detached' });
     assert.equal(await rowCount(page), 17);
     for (const id of chosen) {
-      await eventually(() => item(id), (i) => i.status === 'dismissed' && i.dismissReason === 'spam', 'bulk dismissal');
+      await eventually(
+        () => item(id),
+        (i) => i.status === 'dismissed' && i.dismissReason === 'spam',
+        'bulk dismissal',
+      );
     }
     await context.close();
   });
@@ -154,7 +166,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await page.keyboard.type('pick · cli');
     await page.keyboard.press('Enter');
     await page.locator(`#inbox-row-${first}`).getByText('cli').waitFor();
-    await eventually(() => item(first), (i) => i.surface === 'cli' && i.productId === seeded.productId, 'surface set');
+    await eventually(
+      () => item(first),
+      (i) => i.surface === 'cli' && i.productId === seeded.productId,
+      'surface set',
+    );
     assert.notEqual(await cursorId(page), first, 'the next item opened');
 
     const second = await cursorId(page);
@@ -164,7 +180,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await page.keyboard.press('Enter');
     await page.locator(`#inbox-row-${second}`).waitFor({ state: 'detached' });
     const csv = seeded.patterns[2];
-    await eventually(() => item(second), (i) => i.patternIds.includes(csv.id), 'linked through the picker');
+    await eventually(
+      () => item(second),
+      (i) => i.patternIds.includes(csv.id),
+      'linked through the picker',
+    );
 
     const third = await cursorId(page);
     await page.keyboard.press('l');
@@ -172,7 +192,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await page.keyboard.type('A need nobody has named yet');
     await page.getByRole('option', { name: /Create pattern/ }).click();
     await page.locator(`#inbox-row-${third}`).waitFor({ state: 'detached' });
-    const linked = await eventually(() => item(third), (i) => i.status === 'linked', 'a new pattern');
+    const linked = await eventually(
+      () => item(third),
+      (i) => i.status === 'linked',
+      'a new pattern',
+    );
     const pattern = await server.api<{ title: string }>('GET', `/api/v1/patterns/${linked.patternIds[0]}`);
     assert.equal(pattern.title, 'A need nobody has named yet');
     await context.close();
@@ -186,7 +210,11 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await page.keyboard.press('/');
     await page.keyboard.type('audits');
     await page.waitForURL(/q=audits/);
-    await eventually(() => rowCount(page), (n) => n === 1, 'one match');
+    await eventually(
+      () => rowCount(page),
+      (n) => n === 1,
+      'one match',
+    );
     const rows = page.getByRole('listbox', { name: 'Feedback to triage' }).getByRole('option');
     assert.match(await rows.innerText(), /Device list CSV download would help our audits/);
 
@@ -206,7 +234,10 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     await palette.waitFor();
     await page.keyboard.type('blinding');
-    await palette.getByRole('option', { name: /the settings page is blinding/ }).first().waitFor();
+    await palette
+      .getByRole('option', { name: /the settings page is blinding/ })
+      .first()
+      .waitFor();
     await page.keyboard.press('Escape');
 
     await page.keyboard.press('Control+k');
@@ -215,7 +246,12 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await sheet.waitFor();
     const text = await sheet.innerText();
-    for (const title of ['Link to suggestion 1', 'Dismiss with a reason…', 'Undo the last action', 'Go to Patterns']) {
+    for (const title of [
+      'Link to suggestion 1',
+      'Dismiss with a reason…',
+      'Undo the last action',
+      'Go to Patterns',
+    ]) {
       assert.ok(text.includes(title), `the sheet lists "${title}"`);
     }
     await page.keyboard.press('Escape');

@@ -37,8 +37,8 @@ export function ShortcutSheet() {
               </section>
             ))}
           </div>
-          <Dialog.Close className="button quiet dialog-close" aria-label="Close">
-            Esc
+          <Dialog.Close className="button quiet dialog-close">
+            Close <kbd>Esc</kbd>
           </Dialog.Close>
         </Dialog.Content>
       </Dialog.Portal>

@@ -17,11 +17,13 @@ export function UserMenu({ user }: { user: User }) {
     .slice(0, 2)
     .toUpperCase();
   return (
-    <Menu.Root>
-      <Menu.Trigger className="avatar-button" aria-label={`Account menu for ${user.name}`}>
+    // Not modal: the rest of the page stays in the accessibility tree (Escape or a click outside closes it).
+    <Menu.Root modal={false}>
+      <Menu.Trigger className="avatar-button">
         <span className="avatar" aria-hidden="true">
           {initials}
         </span>
+        <span className="visually-hidden">Account menu for {user.name}</span>
       </Menu.Trigger>
       <Menu.Portal>
         <Menu.Content className="menu" align="end" sideOffset={6}>

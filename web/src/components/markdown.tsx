@@ -1,21 +1,41 @@
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { useMemo } from 'react';
 
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
 /**
- * Markdown written by builders (pattern descriptions, proposals, comments), rendered by marked and
- * then sanitised by DOMPurify: the one place the app sets HTML. Links open in a new tab without
- * the opener; anything but http(s) and mailto links is removed by DOMPurify's URI policy.
+ * Raw HTML inside markdown is shown as the text it is, never parsed: builders write markdown, and
+ * hostile markup (`<img onerror>`) then never reaches a DOM parser at all.
+ */
+const markdown = new Marked({
+  gfm: true,
+  breaks: true,
+  renderer: { html: ({ text }) => escapeHtml(text) },
+});
+
+/**
+ * Markdown written by builders (pattern descriptions, proposals, comments): rendered by marked with
+ * raw HTML escaped, then sanitised by DOMPurify (links only http(s), mailto, in-app). The one place
+ * the app sets HTML; feedback text is never markdown (components/plain-text.tsx).
  */
 export function Markdown({ source, className }: { source: string; className?: string }) {
-  const html = useMemo(() => {
-    const raw = marked.parse(source, { async: false, gfm: true, breaks: true });
-    return DOMPurify.sanitize(raw, {
-      USE_PROFILES: { html: true },
-      ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|\/)/i,
-      FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'],
-    });
-  }, [source]);
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify just above
+  const html = useMemo(
+    () =>
+      DOMPurify.sanitize(markdown.parse(source, { async: false }), {
+        USE_PROFILES: { html: true },
+        ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|\/(?!\/))/i,
+        FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'],
+      }),
+    [source],
+  );
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: escaped by marked's renderer and sanitised by DOMPurify just above
   return <div className={className} dangerouslySetInnerHTML={{ __html: html }} />;
 }

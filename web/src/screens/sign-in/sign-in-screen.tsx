@@ -1,4 +1,4 @@
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate, useRouter } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../../api/client.ts';
 import { signIn } from '../../app/session.ts';
@@ -10,6 +10,7 @@ const route = getRouteApi('/sign-in');
 export function SignInScreen() {
   const { redirect } = route.useSearch();
   const navigate = useNavigate();
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -20,8 +21,9 @@ export function SignInScreen() {
     setError(null);
     try {
       await signIn(String(form.get('email')), String(form.get('password')));
-      // The place they were sent away from, with its filters (a path and query, checked by the route).
-      await navigate(redirect ? { href: redirect } : { to: '/inbox' });
+      // Back to where they were sent away from, filters included (a same-site path, checked by the route).
+      if (redirect) router.history.push(redirect);
+      else await navigate({ to: '/inbox' });
     } catch (caught) {
       setError(messageOf(caught));
       setBusy(false);
