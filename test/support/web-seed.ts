@@ -61,6 +61,8 @@ export const TOPICS = [
   },
 ] as const;
 
+const PEOPLE = ['Ana Silva', 'Ben Ortiz', 'Chen Wei', 'Dara Okafor', 'Eli Novak'];
+
 export interface Seeded {
   productId: string;
   patterns: Array<{ id: string; title: string }>;
@@ -72,9 +74,13 @@ export interface Seeded {
  * A product, three patterns with linked examples, and 20 new inbox items (newest last), created
  * through the API as an integration would: each with a contact at an account with ARR.
  */
-export async function seedInbox(server: WebServer, tag: string): Promise<Seeded> {
+export async function seedInbox(
+  server: WebServer,
+  tag: string,
+  options: { productName?: string; tagTitles?: boolean } = {},
+): Promise<Seeded> {
   const product = await server.api<Created>('POST', '/api/v1/products', {
-    name: `Etcher ${tag}`,
+    name: options.productName ?? `Etcher ${tag}`,
     slug: `etcher-${tag}`,
     problem: 'Flash OS images to SD cards and USB drives safely',
     surfaces: [
@@ -94,7 +100,7 @@ export async function seedInbox(server: WebServer, tag: string): Promise<Seeded>
     });
     const pattern = await server.api<Created & { title: string }>('POST', '/api/v1/patterns', {
       // Tagged, so pickers and palettes in tests that share a server tell the seeds apart.
-      title: `${topic.title} (${tag})`,
+      title: options.tagTitles === false ? topic.title : `${topic.title} (${tag})`,
       productId: product.id,
       feedbackIds: examples.items.map((i) => i.id),
     });
@@ -116,7 +122,11 @@ export async function seedInbox(server: WebServer, tag: string): Promise<Seeded>
         externalId: `${tag}-inbox-${n}`,
         url: `https://github.com/balena-io/etcher/issues/${4000 + n}`,
       },
-      contact: { email: `person${n % 5}@${tag}.example`, name: `Person ${n % 5}`, ...accounts[n % 3] },
+      contact: {
+        email: `${PEOPLE[n % 5].toLowerCase().replace(' ', '.')}@${tag}.example`,
+        name: PEOPLE[n % 5],
+        ...accounts[n % 3],
+      },
     })),
   });
   return {

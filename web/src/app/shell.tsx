@@ -77,7 +77,8 @@ export function Shell() {
           ))}
         </nav>
         <button type="button" className="search-button" onClick={() => setOverlay('palette')}>
-          <span>Search or run a command</span>
+          <span className="search-label-long">Search or run a command</span>
+          <span className="search-label-short">Search</span>
           <Keys sequence="mod+k" />
         </button>
         <UserMenu user={me.user} />

@@ -14,6 +14,7 @@ import type { InboxSearch } from './inbox-search.ts';
 import { InboxToolbar } from './inbox-toolbar.tsx';
 import { PatternPicker } from './pattern-picker.tsx';
 import { ProductPicker } from './product-picker.tsx';
+import { rankedSuggestions } from './ranked-suggestions.ts';
 import { DISMISS_REASONS, useTriage } from './use-triage.ts';
 import './inbox.css';
 
@@ -124,7 +125,7 @@ export function InboxScreen() {
   const linkSuggestion = (rank: number) => {
     if (!current || moderation) return;
     const answer = client.getQueryData<Suggestions>(queries.suggestions(current.id).queryKey);
-    const suggestion = answer?.suggestions[rank - 1];
+    const suggestion = answer ? rankedSuggestions(answer)[rank - 1] : undefined;
     if (!answer) showToast('Suggestions are still loading');
     else if (!suggestion) showToast(`There is no suggestion ${rank}; press l to pick a pattern`);
     else linkTo({ id: suggestion.patternId, title: suggestion.title });

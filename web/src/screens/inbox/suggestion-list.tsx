@@ -3,6 +3,7 @@ import { queries } from '../../api/queries.ts';
 import type { Pattern, Suggestions } from '../../api/types.ts';
 import { formatMoney } from '../../components/format.ts';
 import { Keys } from '../../components/kbd.tsx';
+import { rankedSuggestions } from './ranked-suggestions.ts';
 
 interface Props {
   feedbackId: string;
@@ -19,10 +20,12 @@ export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props
   const { data, isPending, error } = useQuery(queries.suggestions(feedbackId));
   if (isPending) return <p className="muted suggestions-state">Finding patterns…</p>;
   if (error) return <p className="error-text suggestions-state">Suggestions unavailable: {error.message}</p>;
-  if (data.suggestions.length === 0) {
+  const shown = rankedSuggestions(data);
+  if (shown.length === 0) {
     return (
       <p className="muted suggestions-state">
-        No pattern yet. Press <Keys sequence="l" /> to pick one or create it.
+        {data.suggestions.length === 0 ? 'No patterns yet.' : 'No pattern fits this item.'} Press{' '}
+        <Keys sequence="l" /> to pick one or create it.
       </p>
     );
   }
@@ -33,7 +36,7 @@ export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props
           None fits well; the closest are below. Consider a new pattern.
         </li>
       )}
-      {data.suggestions.map((suggestion, index) => {
+      {shown.map((suggestion, index) => {
         const pattern = patterns.get(suggestion.patternId);
         const arr = pattern?.arrAtStake[0];
         return (
@@ -67,8 +70,10 @@ export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props
                 </span>
                 {pattern && (
                   <span className="suggestion-weight muted">
-                    {pattern.feedbackCount} items · {pattern.accountCount} accounts
-                    {arr ? ` · ${formatMoney(arr.amount, arr.currency, true)} ARR` : ''}
+                    {pattern.feedbackCount === 1 ? '1 item' : `${pattern.feedbackCount} items`}
+                    {pattern.accountCount > 0 &&
+                      ` · ${pattern.accountCount === 1 ? '1 account' : `${pattern.accountCount} accounts`}`}
+                    {arr ? ` · ${formatMoney(arr.amount, arr.currency, true)} ARR at stake` : ''}
                   </span>
                 )}
               </span>
