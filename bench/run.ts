@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,21 +6,38 @@ import { join } from 'node:path';
  * `npm run bench`: runs every benchmark section in one process, one run, and writes
  * docs/benchmarks.md. Ratios compare against a baseline measured in the same run, so the figures
  * mean the same on a slower or faster machine. `--quick` uses smaller workloads (and one eval seed).
+ * `--only NAME[,NAME]` (ingest, patterns, quality, web) runs those sections alone and replaces just
+ * them in docs/benchmarks.md.
  */
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((process.argv[onlyAt + 1] ?? '').split(',')) : null;
+const wanted = (name: string) => only === null || only.has(name);
 const sections: string[] = [];
 const started = Date.now();
 
-const { benchIngest } = await import('./ingest.ts');
-process.stderr.write('bench: ingest…\n');
-sections.push(await benchIngest(quick ? { singleRequests: 500, batchItems: 5_000 } : {}));
+if (wanted('ingest')) {
+  const { benchIngest } = await import('./ingest.ts');
+  process.stderr.write('bench: ingest…\n');
+  sections.push(await benchIngest(quick ? { singleRequests: 500, batchItems: 5_000 } : {}));
+}
 
-const { benchPatterns } = await import('./patterns.ts');
-process.stderr.write('bench: patterns…\n');
-sections.push(await benchPatterns({ scale: quick ? 'quick' : 'full' }));
+if (wanted('patterns')) {
+  const { benchPatterns } = await import('./patterns.ts');
+  process.stderr.write('bench: patterns…\n');
+  sections.push(await benchPatterns({ scale: quick ? 'quick' : 'full' }));
+}
 
-const { benchQuality } = await import('./quality.ts');
-sections.push(await benchQuality({ seeds: quick ? 1 : 5 }));
+if (wanted('quality')) {
+  const { benchQuality } = await import('./quality.ts');
+  sections.push(await benchQuality({ seeds: quick ? 1 : 5 }));
+}
+
+if (wanted('web')) {
+  const { benchWeb } = await import('./web.ts');
+  process.stderr.write('bench: web app…\n');
+  sections.push(await benchWeb(quick ? { items: 2_000, loads: 3, actions: 10 } : {}));
+}
 
 const header = [
   '# Benchmarks',
@@ -31,5 +48,19 @@ const header = [
 ].join('\n');
 const out = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 mkdirSync(join(import.meta.dirname, '..', 'docs'), { recursive: true });
-writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
+if (only && existsSync(out)) {
+  // Replace only the sections that ran (each starts with its "## " heading), keep the others.
+  const previous = readFileSync(out, 'utf8').split(/^(?=## )/m);
+  const kept = previous.slice(1).map((old) => {
+    const heading = old.split('\n')[0];
+    const fresh = sections.find((s) => s.split('\n')[0] === heading);
+    return fresh ? `${fresh}\n\n` : old;
+  });
+  for (const fresh of sections) {
+    if (!kept.some((k) => k.startsWith(`${fresh.split('\n')[0]}\n`))) kept.push(`${fresh}\n\n`);
+  }
+  writeFileSync(out, `${previous[0]}${kept.join('').trimEnd()}\n`);
+} else {
+  writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
+}
 process.stdout.write(`wrote ${out}\n`);
