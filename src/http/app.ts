@@ -85,7 +85,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  const webApp = await registerWebApp(app, options.webRoot ?? DEFAULT_WEB_ROOT);
+  const webApp = registerWebApp(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   app.setNotFoundHandler((request, reply) => {
     if (!webApp.serve(request, reply)) handleNotFound(request, reply);
   });

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build:web` (and so `npm install`) writes the built single-page app. */
@@ -12,6 +11,8 @@ const SERVER_PREFIXES = ['/api/', '/docs', '/openapi.json', '/healthz', '/assets
 
 /** A file at the top of the build, such as /theme.js: one safe name, no directories. */
 const ROOT_FILE = /^\/([\w-]+\.[a-z]+)$/;
+/** A hashed bundle, such as /assets/index-DiRv3bcE.js: one safe name, no directories. */
+const ASSET_FILE = /^\/assets\/([\w-]+\.[a-z]+)$/;
 
 const TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
@@ -52,6 +53,20 @@ export interface WebApp {
   serve(request: FastifyRequest, reply: FastifyReply): boolean;
 }
 
+/** Hashed names change with their content, so a browser may keep them for a year without asking. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+function sendFile(reply: FastifyReply, file: string, cacheControl: string): boolean {
+  if (!existsSync(file) || !statSync(file).isFile()) return false;
+  // Answered from the not-found handler, whose default status is 404.
+  void reply
+    .code(200)
+    .header('cache-control', cacheControl)
+    .type(TYPES[extname(file)] ?? 'application/octet-stream')
+    .send(readFileSync(file));
+  return true;
+}
+
 function sendIndex(reply: FastifyReply, html: string, status = 200): void {
   // index.html names the hashed bundles of this build: it must be revalidated on every load.
   void reply.code(status).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
@@ -59,22 +74,13 @@ function sendIndex(reply: FastifyReply, html: string, status = 200): void {
 
 /**
  * Serves the built web app from `root`: hashed bundles under /assets/ cached for a year (their
- * names change with their content), the few root files (theme.js, icons) and index.html (for every
+ * names change with their content; only plain file names are served, so no path leaves the build), the few root files (theme.js, icons) and index.html (for every
  * client route) revalidated on each load. When the app has not been built the server still starts
  * and its pages say how to build it; files are looked up on each request, so a later build is picked
  * up without a restart.
  */
-export async function registerWebApp(app: FastifyInstance, root: string): Promise<WebApp> {
+export function registerWebApp(app: FastifyInstance, root: string): WebApp {
   const indexPath = join(root, 'index.html');
-  await app.register(fastifyStatic, {
-    root: join(root, 'assets'),
-    prefix: '/assets/',
-    immutable: true,
-    maxAge: '365d',
-    index: false,
-    wildcard: true,
-  });
-
   if (!existsSync(indexPath)) {
     app.log.warn(`the web app is not built (no ${indexPath}): run "npm run build:web"`);
   }
@@ -89,16 +95,12 @@ export async function registerWebApp(app: FastifyInstance, root: string): Promis
   return {
     serve(request, reply) {
       const path = request.url.split('?')[0];
+      const reading = request.method === 'GET' || request.method === 'HEAD';
+      const asset = ASSET_FILE.exec(path)?.[1];
       const rootFile = ROOT_FILE.exec(path)?.[1];
-      if (rootFile && rootFile !== 'index.html' && (request.method === 'GET' || request.method === 'HEAD')) {
-        const file = join(root, rootFile);
-        if (!existsSync(file) || !statSync(file).isFile()) return false;
-        void reply
-          .header('cache-control', 'no-cache')
-          .type(TYPES[extname(rootFile)] ?? 'application/octet-stream')
-          .send(readFileSync(file));
-        return true;
-      }
+      if (reading && asset) return sendFile(reply, join(root, 'assets', asset), IMMUTABLE);
+      if (reading && rootFile && rootFile !== 'index.html')
+        return sendFile(reply, join(root, rootFile), 'no-cache');
       if (!isClientRoute(request)) return false;
       const html = readIndex();
       if (html === null) sendIndex(reply, NOT_BUILT_PAGE, 503);

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createDeps, settleDeps } from '../../src/deps.ts';
@@ -45,15 +45,41 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the web app when dist/web is missing or older than its sources, so tests never run a stale build. */
-export function ensureWebBuild(): void {
+function buildIsCurrent(): boolean {
   const index = join(WEB_ROOT, 'index.html');
   const sources = Math.max(newestMtime(join(repo, 'web')), newestMtime(join(repo, 'src/http')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/build-web.ts')], {
-    cwd: repo,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds the web app when dist/web is missing or older than its sources, so tests never run a stale
+ * build. Test files run in parallel: one builds (holding a lock directory) while the others wait.
+ */
+export function ensureWebBuild(): void {
+  const lock = join(repo, 'node_modules/.cache/productos-web-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  while (!buildIsCurrent()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`a web build held ${lock} for 10 minutes; remove it if stale`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      continue;
+    }
+    try {
+      if (!buildIsCurrent()) {
+        execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/build-web.ts')], {
+          cwd: repo,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    return;
+  }
 }
 
 export const PASSWORD = 'correct horse battery';
@@ -158,6 +184,8 @@ export async function openPage(
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
   });
+  // Generous: the machine may be shared by several test runs; tests wait for what they see, never for time.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const problems: PageProblems = { cspViolations: [], errors: [] };
   await page.exposeFunction('__reportCsp', (text: string) => problems.cspViolations.push(text));

@@ -135,7 +135,7 @@ describe('every screen in Chromium: accessibility, hostile text, the CSP, phone 
   test('the API docs page works under the CSP', async () => {
     const { page, context, problems } = await openPage(browser);
     await page.goto(`${server.url}/docs`);
-    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    await page.locator('.opblock').first().waitFor();
     assert.ok((await page.locator('.opblock').count()) > 50, 'every route is listed');
     assert.deepEqual(problems.cspViolations, []);
     await context.close();

@@ -10,6 +10,7 @@ import { queries } from './api/queries.ts';
 import { queryClient } from './app/query-client.ts';
 import { RootLayout } from './app/root-layout.tsx';
 import { Shell } from './app/shell.tsx';
+import { inboxListOptions } from './screens/inbox/inbox-data.ts';
 import { parseInboxSearch } from './screens/inbox/inbox-search.ts';
 
 /**
@@ -67,6 +68,13 @@ const inboxRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/inbox',
   validateSearch: parseInboxSearch,
+  loaderDeps: ({ search }) => search,
+  // Started, not awaited: the first page, products and patterns load while the screen's code does.
+  loader: ({ context, deps }) => {
+    void context.queryClient.prefetchInfiniteQuery(inboxListOptions(deps));
+    void context.queryClient.prefetchQuery(queries.products());
+    void context.queryClient.prefetchQuery(queries.patterns());
+  },
   component: lazyRouteComponent(() => import('./screens/inbox/inbox-screen.tsx'), 'InboxScreen'),
 });
 

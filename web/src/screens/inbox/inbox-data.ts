@@ -1,4 +1,9 @@
-import { type InfiniteData, type QueryClient, useInfiniteQuery } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  infiniteQueryOptions,
+  type QueryClient,
+  useInfiniteQuery,
+} from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client.ts';
 import type { Feedback, FeedbackPage, FeedbackQuery } from '../../api/types.ts';
 import type { InboxSearch } from './inbox-search.ts';
@@ -19,9 +24,9 @@ export function apiQueryOf(search: InboxSearch): FeedbackQuery {
 export const INBOX_KEY = ['/api/v1/feedback', 'inbox'] as const;
 
 /** The inbox list, newest received first, fetched a page at a time as the list scrolls. */
-export function useInboxList(search: InboxSearch) {
+export function inboxListOptions(search: InboxSearch) {
   const query = apiQueryOf(search);
-  return useInfiniteQuery({
+  return infiniteQueryOptions({
     queryKey: [...INBOX_KEY, query],
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam, signal }) =>
@@ -33,6 +38,11 @@ export function useInboxList(search: InboxSearch) {
       ),
     getNextPageParam: (last) => last.nextCursor ?? null,
   });
+}
+
+/** The inbox list of a view, from the cache (the route's loader starts fetching it). */
+export function useInboxList(search: InboxSearch) {
+  return useInfiniteQuery(inboxListOptions(search));
 }
 
 type Pages = InfiniteData<FeedbackPage, string | null>;
