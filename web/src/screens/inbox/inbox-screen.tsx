@@ -49,6 +49,12 @@ export function InboxScreen() {
   const lastIndex = useRef(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [detailOpen, setDetailOpen] = useState(Boolean(search.item));
+  // A link to an item (from the palette or a shared URL) opens it, also when the inbox is already showing.
+  useEffect(() => {
+    if (!search.item) return;
+    setCursorId(search.item);
+    setDetailOpen(true);
+  }, [search.item]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const searchInput = useRef<HTMLInputElement>(null);
   const moderation = search.view === 'moderation';
