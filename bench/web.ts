@@ -9,6 +9,7 @@
  * Returns a markdown section for docs/benchmarks.md.
  */
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
@@ -89,16 +90,31 @@ async function seedLargeInbox(server: WebServer, items: number): Promise<void> {
   }
 }
 
-/** Milliseconds from navigation start until the inbox list is rendered with its first item open. */
-async function inboxInteractiveMs(page: Page, url: string): Promise<number> {
+/**
+ * Milliseconds from navigation start until the inbox list is rendered with its first item open, and
+ * how long of that the first page of the list took to come from the server.
+ */
+async function inboxInteractiveMs(page: Page, url: string): Promise<{ total: number; list: number }> {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
     () =>
       document.querySelector('[role="listbox"][aria-activedescendant]') !== null &&
       document.querySelector('.detail-text') !== null,
     undefined,
-    { polling: 'raf', timeout: 30_000 },
+    { polling: 'raf', timeout: 60_000 },
   );
+  return page.evaluate(() => {
+    const entry = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.includes('/api/v1/feedback?')) as PerformanceResourceTiming | undefined;
+    return { total: performance.now(), list: entry ? entry.responseEnd - entry.requestStart : 0 };
+  });
+}
+
+/** The baseline: the same app's sign-in form (its code, the 401 from /me, no data), signed out. */
+async function signInFormMs(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector('#password', { timeout: 60_000 });
   return page.evaluate(() => performance.now());
 }
 
@@ -150,10 +166,21 @@ export async function benchWeb(options: WebBenchOptions = {}): Promise<string> {
       const coldPage = await fresh.newPage();
       const ms = await inboxInteractiveMs(coldPage, `${server.url}/inbox`);
       await fresh.close();
-      return ms;
+      return ms.total;
     })();
+    // Inbox loads interleaved with the baseline, so both see the same machine load.
+    const signedOut = await openPage(browser);
     const warm: number[] = [];
-    for (let n = 0; n < loads; n++) warm.push(await inboxInteractiveMs(page, `${server.url}/inbox`));
+    const listMs: number[] = [];
+    const baseline: number[] = [];
+    for (let n = 0; n < loads; n++) {
+      baseline.push(await signInFormMs(signedOut.page, `${server.url}/sign-in`));
+      const load = await inboxInteractiveMs(page, `${server.url}/inbox`);
+      warm.push(load.total);
+      listMs.push(load.list);
+    }
+    await signedOut.context.close();
+    const load = loadavg()[0];
 
     const link: number[] = [];
     const dismiss: number[] = [];
@@ -168,12 +195,12 @@ export async function benchWeb(options: WebBenchOptions = {}): Promise<string> {
     return [
       '## Web app',
       '',
-      `Debian Chromium (headless) against the real server on a temporary SQLite file holding ${items.toLocaleString('en')} new feedback items (seeded through the API in ${seedSeconds.toFixed(1)} s), 1280×800. Timings are the page's own \`performance.now()\`: from navigation start, and from the key press to the frame after the row left the list.`,
+      `Debian Chromium (headless) against the real server on a temporary SQLite file holding ${items.toLocaleString('en')} new feedback items (seeded through the API in ${seedSeconds.toFixed(1)} s), 1280×800, ${cpus().length} cores at a load average of ${load.toFixed(1)} when measured. Timings are the page's own \`performance.now()\`: from navigation start, and from the key press to the frame after the row left the list. The baseline is the same app's sign-in form (its code and one API call, no data), loaded in turns with the inbox.`,
       '',
       '| measure | result | budget |',
       '| --- | --- | --- |',
       `| JavaScript loaded by a first visit (${sizes.initialFiles} file${sizes.initialFiles === 1 ? '' : 's'}, gzip) | **${kb(sizes.initial)}** (+ ${kb(sizes.inbox)} for the inbox screen, loaded on demand; CSS ${kb(sizes.css)}) | ≤ 200 KB |`,
-      `| inbox interactive after navigation (list rendered, first item open), ${items.toLocaleString('en')} items | first load, empty cache: **${cold.toFixed(0)} ms**; reloads: median ${quantile(warm, 0.5).toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms (${loads} loads) | < 1,000 ms |`,
+      `| inbox interactive after navigation (list rendered, first item open), ${items.toLocaleString('en')} items | reloads: **median ${quantile(warm, 0.5).toFixed(0)} ms**, max ${Math.max(...warm).toFixed(0)} ms (${loads} loads; the list's first page took median ${quantile(listMs, 0.5).toFixed(0)} ms of it); baseline sign-in form median ${quantile(baseline, 0.5).toFixed(0)} ms, so the inbox costs **×${(quantile(warm, 0.5) / quantile(baseline, 0.5)).toFixed(2)}** the app's bare start; first load with an empty browser cache ${cold.toFixed(0)} ms | < 1,000 ms |`,
       `| triage action's visible effect (optimistic), ${all.length} actions | link by \`1\`: median ${quantile(link, 0.5).toFixed(1)} ms, max ${Math.max(...link).toFixed(1)} ms; dismiss (\`d\`, reason): median ${quantile(dismiss, 0.5).toFixed(1)} ms, max ${Math.max(...dismiss).toFixed(1)} ms | < 100 ms |`,
     ].join('\n');
   } finally {
