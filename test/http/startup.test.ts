@@ -60,7 +60,7 @@ describe('starting the real server entry (npm start)', () => {
     children.push(child);
     let out = '';
     child.stdout?.on('data', (d) => (out += d));
-    const ms = await waitForHealth(`http://127.0.0.1:${port}`, child, 30_000);
+    const ms = await waitForHealth(`http://127.0.0.1:${port}`, child, 120_000);
     const body = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     assert.deepEqual(body, { ok: true, database: 'sqlite' });
     const link = /(http:\/\/127\.0\.0\.1:\d+\/setup\?token=setup_[\w-]+)/.exec(out)?.[1];
@@ -107,7 +107,7 @@ describe('starting the real server entry (npm start)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
-    await waitForHealth(`http://127.0.0.1:${port}`, child, 30_000);
+    await waitForHealth(`http://127.0.0.1:${port}`, child, 120_000);
     const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
