@@ -5,6 +5,7 @@ import { enqueueWebhookEvents } from './usecases/loop/webhooks.ts';
 import { startLoopWorker } from './usecases/loop/worker.ts';
 import type { EmbeddingsSettings } from './usecases/reflect/embeddings-client.ts';
 import { createReflectServices } from './usecases/reflect/services.ts';
+import { indexSearchDocuments } from './usecases/search-indexer.ts';
 import { VerifiedTokenCache } from './usecases/token-cache.ts';
 
 export interface DepsOptions {
@@ -34,8 +35,12 @@ export function createDeps(options: DepsOptions): Deps {
         if (events.some((e) => e.itemType === 'user')) tokenCache.invalidate();
       },
     ],
-    // Outbound webhook deliveries are stored with the change that caused them, or not at all.
-    beforeCommit: [async (tx, events) => void (await enqueueWebhookEvents(tx, tx.now, events))],
+    beforeCommit: [
+      // Outbound webhook deliveries are stored with the change that caused them, or not at all.
+      async (tx, events) => void (await enqueueWebhookEvents(tx, tx.now, events)),
+      // The search index follows every change to what it holds, in the same transaction.
+      indexSearchDocuments,
+    ],
     reflect,
     loop: createLoopServices(options.store, settings, () => deps),
     tokenCache,

@@ -18,6 +18,7 @@ import { registerPatternRoutes } from './routes/patterns.ts';
 import { registerPortalRoutes } from './routes/portal.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import { registerReflectRoutes } from './routes/reflect.ts';
+import { registerSearchRoutes } from './routes/search.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerReflectRoutes(app, deps);
   registerLoopRoutes(app, deps);
   registerBuilderRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

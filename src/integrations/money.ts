@@ -1,3 +1,5 @@
+import { minorDigits } from '../domain/currency.ts';
+
 export type MoneyResult = { ok: true; minor: number; currency: string } | { ok: false; error: string };
 
 const SYMBOLS: Readonly<Record<string, string>> = {
@@ -6,20 +8,6 @@ const SYMBOLS: Readonly<Record<string, string>> = {
   '£': 'GBP',
   '¥': 'JPY',
   '₹': 'INR',
-};
-
-// ISO 4217 currencies whose minor unit is not 1/100. Everything else uses 2 decimals.
-const MINOR_DIGITS: Readonly<Record<string, number>> = {
-  JPY: 0,
-  KRW: 0,
-  VND: 0,
-  CLP: 0,
-  ISK: 0,
-  BHD: 3,
-  KWD: 3,
-  OMR: 3,
-  JOD: 3,
-  TND: 3,
 };
 
 const MULTIPLIERS: Readonly<Record<string, number>> = { k: 3, m: 6 };
@@ -75,8 +63,7 @@ export function parseMoney(raw: string, currencyHint: string | null, defaultCurr
   const digits = match[1].replace(/[, ]/g, '') + (match[2] ?? '');
   const scale = (match[2] ?? '').length;
   const exponent = match[3] ? MULTIPLIERS[match[3].toLowerCase()] : 0;
-  const minorDigits = MINOR_DIGITS[currency] ?? 2;
-  const shift = minorDigits + exponent - scale;
+  const shift = minorDigits(currency) + exponent - scale;
   let minor: bigint;
   if (shift >= 0) {
     minor = BigInt(digits) * 10n ** BigInt(shift);

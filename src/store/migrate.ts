@@ -4,6 +4,8 @@ import * as observe from './migrations/20261125T2000-observe.ts';
 import * as reflect from './migrations/20261125T2100-reflect.ts';
 import * as loop from './migrations/20261125T2110-loop.ts';
 import * as builders from './migrations/20261125T2120-builders.ts';
+import * as inboxFilters from './migrations/20261205T1400-inbox-filters.ts';
+import * as search from './migrations/20261205T1410-search.ts';
 
 /** Migrations in order; append new ones, never edit or remove one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261125T2100-reflect': reflect,
   '20261125T2110-loop': loop,
   '20261125T2120-builders': builders,
+  '20261205T1400-inbox-filters': inboxFilters,
+  '20261205T1410-search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -102,6 +102,12 @@ export interface FeedbackTable {
   updated_at: string;
   /** null when no moderation applies; 'pending' | 'approved' | 'rejected' for portal items */
   moderation: string | null;
+  /** The contact's account's segment, copied for the inbox filter (see usecases/inbox-columns.ts). */
+  segment?: string | null;
+  /** The contact's account's ARR band in the base currency (domain/currency.ts); null when unknown. */
+  arr_band?: string | null;
+  /** 0/1: the pattern engine has a suggestion above its threshold for this item. */
+  has_suggestion?: number;
 }
 
 export interface PatternsTable {
@@ -252,6 +258,27 @@ export interface InboundSourcesTable {
   created_at: string;
 }
 
+/** One row (id 1): the currency ARR is compared in. */
+export interface CurrencySettingsTable {
+  id: number;
+  base_currency: string;
+  updated_at: string | null;
+}
+
+/** Value of one unit of `currency` in the base currency. */
+export interface CurrencyRatesTable {
+  currency: string;
+  rate: number;
+  updated_at: string;
+}
+
+/** Every indexed item's document number (see migrations/20261205T1410-search.ts). */
+export interface SearchDocumentsTable {
+  doc: number;
+  item_type: string;
+  item_id: string;
+}
+
 export interface RateLimitHitsTable {
   id: string;
   scope: string;
@@ -284,4 +311,7 @@ export interface Database extends ReflectTables, LoopTables, BuilderTables {
   events: EventsTable;
   inbound_sources: InboundSourcesTable;
   rate_limit_hits: RateLimitHitsTable;
+  currency_settings: CurrencySettingsTable;
+  currency_rates: CurrencyRatesTable;
+  search_documents: SearchDocumentsTable;
 }
