@@ -1,5 +1,6 @@
 import type { Store } from './store/database.ts';
 import type { Deps } from './usecases/context.ts';
+import { keepInboxColumns } from './usecases/inbox-columns.ts';
 import { createLoopServices, type LoopSettings } from './usecases/loop/services.ts';
 import { enqueueWebhookEvents } from './usecases/loop/webhooks.ts';
 import { startLoopWorker } from './usecases/loop/worker.ts';
@@ -38,8 +39,9 @@ export function createDeps(options: DepsOptions): Deps {
     beforeCommit: [
       // Outbound webhook deliveries are stored with the change that caused them, or not at all.
       async (tx, events) => void (await enqueueWebhookEvents(tx, tx.now, events)),
-      // The search index follows every change to what it holds, in the same transaction.
+      // The search index and the inbox's copies of account fields follow every change, in the same transaction.
       indexSearchDocuments,
+      keepInboxColumns,
     ],
     reflect,
     loop: createLoopServices(options.store, settings, () => deps),

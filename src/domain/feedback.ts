@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { currencySchema } from './account.ts';
 import { idSchema, isoDateTime, LIMITS, listQuery, text, urlSchema } from './common.ts';
+import { ARR_BAND_FILTERS } from './currency.ts';
 import { FEEDBACK_STATUSES } from './lifecycles.ts';
 
 /** Where a piece of feedback came from. (channel, externalId) identifies it, so re-sending is harmless. */
@@ -83,11 +84,33 @@ export const feedbackListQuery = listQuery.extend({
   productId: idSchema.optional(),
   patternId: idSchema.optional(),
   contactId: idSchema.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'words, all of which must match (as GET /api/v1/search reads them), among the 2,000 most recently added items that hold them',
+    ),
   moderation: z
     .enum(MODERATION_STATES)
     .optional()
     .describe('portal items in that moderation state; by default pending and rejected items are left out'),
+  channel: z.enum(FEEDBACK_CHANNELS).optional(),
+  segment: z.string().trim().min(1).max(200).optional().describe("the contact's account's segment, exactly"),
+  arrBand: z
+    .enum(ARR_BAND_FILTERS)
+    .optional()
+    .describe(
+      "the contact's account's ARR in the base currency (see GET /api/v1/settings/currency); unknown: no account, no ARR or no rate",
+    ),
+  receivedFrom: isoDateTime.optional().describe('received at or after'),
+  receivedTo: isoDateTime.optional().describe('received before'),
+  hasSuggestion: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('whether the pattern engine has a suggestion above its threshold for the item'),
 });
 export type FeedbackListQuery = z.infer<typeof feedbackListQuery>;
 
@@ -95,8 +118,13 @@ export type FeedbackListQuery = z.infer<typeof feedbackListQuery>;
 export const feedbackAccountSchema = z.object({
   id: z.string(),
   name: z.string(),
-  arr: z.number().nullable().describe('minor units'),
+  arr: z.number().nullable().describe('minor units of `currency`, as entered'),
   currency: z.string(),
+  arrBase: z
+    .number()
+    .nullable()
+    .describe('the ARR in minor units of `baseCurrency`; null without an ARR or a rate for `currency`'),
+  baseCurrency: z.string(),
   segment: z.string().nullable(),
 });
 export type FeedbackAccount = z.infer<typeof feedbackAccountSchema>;

@@ -19,6 +19,7 @@ import { registerPortalRoutes } from './routes/portal.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import { registerReflectRoutes } from './routes/reflect.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSettingsRoutes } from './routes/settings.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerLoopRoutes(app, deps);
   registerBuilderRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

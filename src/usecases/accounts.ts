@@ -13,6 +13,7 @@ import { newId } from '../domain/ids.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { AccountsTable, ContactsTable } from '../store/schema.ts';
 import { type Db, type Deps, diff, inTransaction, isUniqueViolation, type Tx } from './context.ts';
+import { clearInboxColumns } from './inbox-columns.ts';
 
 export function presentAccount(row: AccountsTable): Account {
   return {
@@ -148,6 +149,7 @@ export async function deleteAccount(deps: Deps, actor: Actor | null, id: string)
   authorize(actor, 'loop:delete');
   await inTransaction(deps, actor, async (tx) => {
     const row = await findAccountRow(tx.db, id);
+    await clearInboxColumns(tx, { accountId: id });
     await tx.db.deleteFrom('accounts').where('id', '=', id).execute();
     await tx.record('account', id, 'delete', diff(presentAccount(row), null));
   });
@@ -244,6 +246,7 @@ export async function deleteContact(deps: Deps, actor: Actor | null, id: string)
   authorize(actor, 'loop:delete');
   await inTransaction(deps, actor, async (tx) => {
     const row = await findContactRow(tx.db, id);
+    await clearInboxColumns(tx, { contactId: id });
     await tx.db.deleteFrom('contacts').where('id', '=', id).execute();
     await tx.record('contact', id, 'delete', diff(presentContact(row), null));
   });

@@ -1,4 +1,5 @@
 import { type Actor, authorize } from '../domain/authorization.ts';
+import { toBaseMinor } from '../domain/currency.ts';
 import { AppError, notFound } from '../domain/errors.ts';
 import {
   type Feedback,
@@ -9,8 +10,10 @@ import {
   type UpdateFeedbackInput,
 } from '../domain/feedback.ts';
 import { assertTransition, FEEDBACK_TRANSITIONS, type FeedbackStatus } from '../domain/lifecycles.ts';
+import { parseSearchTerms } from '../domain/search.ts';
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { FeedbackTable } from '../store/schema.ts';
+import { searchIndexFor } from '../store/search-dialects.ts';
 import { type Db, type Deps, diff, inTransaction } from './context.ts';
 import { assertProductExists } from './products.ts';
 
@@ -64,6 +67,8 @@ export async function accountsOfContacts(
   const rows = await db
     .selectFrom('contacts')
     .innerJoin('accounts', 'accounts.id', 'contacts.account_id')
+    .innerJoin('currency_settings', (join) => join.on('currency_settings.id', '=', 1))
+    .leftJoin('currency_rates', 'currency_rates.currency', 'accounts.currency')
     .select([
       'contacts.id as contact_id',
       'accounts.id',
@@ -71,15 +76,21 @@ export async function accountsOfContacts(
       'accounts.arr',
       'accounts.currency',
       'accounts.segment',
+      'currency_settings.base_currency',
+      'currency_rates.rate',
     ])
     .where('contacts.id', 'in', ids)
     .execute();
   for (const r of rows) {
+    const arr = r.arr === null ? null : Number(r.arr);
+    const rates = new Map(r.rate === null ? [] : [[r.currency, Number(r.rate)]]);
     map.set(r.contact_id, {
       id: r.id,
       name: r.name,
-      arr: r.arr === null ? null : Number(r.arr),
+      arr,
       currency: r.currency,
+      arrBase: arr === null ? null : toBaseMinor(arr, r.currency, { baseCurrency: r.base_currency, rates }),
+      baseCurrency: r.base_currency,
       segment: r.segment,
     });
   }
@@ -109,6 +120,9 @@ export async function getFeedback(deps: Deps, actor: Actor | null, id: string): 
   const db = deps.store.db;
   return presentFeedback(db, await findFeedbackRow(db, id));
 }
+
+/** `q` narrows the inbox to at most this many of the most recently added items holding its words. */
+export const INBOX_SEARCH_LIMIT = 2_000;
 
 /**
  * Lists feedback newest-received first (the triage inbox order), with the filters of the API.
@@ -145,7 +159,26 @@ export async function listFeedback(
     );
   if (query.productId) q = q.where('feedback.product_id', '=', query.productId);
   if (query.contactId) q = q.where('feedback.contact_id', '=', query.contactId);
-  if (query.q) q = q.where('feedback.text', 'like', `%${query.q.replace(/[%_]/g, '')}%`);
+  if (query.channel) q = q.where('feedback.channel', '=', query.channel);
+  if (query.segment) q = q.where('feedback.segment', '=', query.segment);
+  if (query.arrBand === 'unknown') q = q.where('feedback.arr_band', 'is', null);
+  else if (query.arrBand) q = q.where('feedback.arr_band', '=', query.arrBand);
+  if (query.receivedFrom)
+    q = q.where('feedback.received_at', '>=', new Date(query.receivedFrom).toISOString());
+  if (query.receivedTo) q = q.where('feedback.received_at', '<', new Date(query.receivedTo).toISOString());
+  if (query.hasSuggestion)
+    q = q.where('feedback.has_suggestion', '=', query.hasSuggestion === 'true' ? 1 : 0);
+  if (query.q) {
+    // The search index names the matching items (newest first, bounded), the inbox's index orders them.
+    const ids = await searchIndexFor(deps.store.dialect).newestMatches(
+      db,
+      'feedback',
+      parseSearchTerms(query.q),
+      INBOX_SEARCH_LIMIT,
+    );
+    if (ids.length === 0) return { items: [], nextCursor: null };
+    q = q.where('feedback.id', 'in', ids);
+  }
   if (query.patternId) {
     const patternId = query.patternId;
     q = q.where((eb) =>
