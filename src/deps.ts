@@ -1,6 +1,7 @@
 import type { Store } from './store/database.ts';
 import type { Deps } from './usecases/context.ts';
 import { keepInboxColumns } from './usecases/inbox-columns.ts';
+import { LiveEvents } from './usecases/live-events.ts';
 import { createLoopServices, type LoopSettings } from './usecases/loop/services.ts';
 import { enqueueWebhookEvents } from './usecases/loop/webhooks.ts';
 import { startLoopWorker } from './usecases/loop/worker.ts';
@@ -25,6 +26,7 @@ export function createDeps(options: DepsOptions): Deps {
   const settings: LoopSettings = { smtpUrl: null, publicUrl: 'http://127.0.0.1:3000', ...options.settings };
   const reflect = createReflectServices(options.store, { embeddings: options.embeddings });
   const tokenCache = new VerifiedTokenCache();
+  const live = new LiveEvents(options.store);
   const deps: Deps = {
     store: options.store,
     clock: options.clock ?? (() => new Date()),
@@ -35,6 +37,8 @@ export function createDeps(options: DepsOptions): Deps {
       (events) => {
         if (events.some((e) => e.itemType === 'user')) tokenCache.invalidate();
       },
+      // Open live-update streams of this process.
+      (events) => live.publish(events),
     ],
     beforeCommit: [
       // Outbound webhook deliveries are stored with the change that caused them, or not at all.
@@ -42,10 +46,13 @@ export function createDeps(options: DepsOptions): Deps {
       // The search index and the inbox's copies of account fields follow every change, in the same transaction.
       indexSearchDocuments,
       keepInboxColumns,
+      // Other processes on the same PostgreSQL learn of the commit when (and only if) it commits.
+      (tx, events) => live.announce(tx, events),
     ],
     reflect,
     loop: createLoopServices(options.store, settings, () => deps),
     tokenCache,
+    live,
   };
   return deps;
 }
@@ -101,6 +108,7 @@ export async function startBackground(deps: Deps): Promise<() => Promise<void>> 
  * releases what the services hold. Call before closing the store, so nothing touches a closed pool.
  */
 export async function settleDeps(deps: Deps): Promise<void> {
+  await deps.live.close();
   await deps.reflect.settled();
   deps.loop.close();
 }

@@ -43,8 +43,10 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
     `productOS is serving ${config.publicUrl} (database: ${store.dialect} ${store.location}); API docs at ${config.publicUrl}/docs\n`,
   );
   const close = async () => {
+    // Open live-update streams end first (the app's preClose), then the LISTEN connection.
     await app.close();
     await stopBackground();
+    await deps.live.close();
     await store.close();
   };
   const stop = () => {

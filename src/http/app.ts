@@ -8,6 +8,7 @@ import { registerAuthentication } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBuilderRoutes } from './routes/builders.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerImprovementRoutes } from './routes/improvements.ts';
@@ -34,6 +35,8 @@ export interface AppOptions {
   githubWebhookSecret?: string | null;
   /** The built web app (default `dist/web`); a missing build makes its pages say how to build it. */
   webRoot?: string;
+  /** Heartbeat of live-update streams (default 15 s); tests shorten it. */
+  eventsHeartbeatMs?: number;
 }
 
 /** Builds the HTTP app around its dependencies; `app.inject` drives it in tests without a port. */
@@ -109,6 +112,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerBuilderRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerEventRoutes(app, deps, { heartbeatMs: options.eventsHeartbeatMs ?? 15_000 });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -13,6 +13,15 @@ export interface Store {
   /** A human description of where the data lives, safe to log (no password). */
   location: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTENs on a channel on a connection of its own (held until the returned stop is
+   * called; stop before `close`). `onLost` is called if that connection drops; listen again then.
+   */
+  listen?(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onLost: (error: Error) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 /** PostgreSQL's int8 and numeric come back as strings; our values fit in a double, so read numbers. */
@@ -85,5 +94,31 @@ export function openStore(url: string): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = '';
-  return { db, dialect: 'postgres', location: safe.toString(), close: () => db.destroy() };
+  const listen = async (
+    channel: string,
+    onMessage: (payload: string) => void,
+    onLost: (error: Error) => void,
+  ): Promise<() => Promise<void>> => {
+    const client = await pool.connect();
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.release(error);
+    };
+    client.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '');
+    });
+    client.on('error', (error) => {
+      release(error);
+      onLost(error);
+    });
+    await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    return async () => {
+      if (released) return;
+      await client.query('UNLISTEN *').catch(() => undefined);
+      release();
+    };
+  };
+  return { db, dialect: 'postgres', location: safe.toString(), close: () => db.destroy(), listen };
 }

@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.ts';
 import type { DialectName, Store } from '../store/database.ts';
 import { PreparedQuery } from '../store/prepared-query.ts';
 import type { Database, EventsTable } from '../store/schema.ts';
+import type { LiveEvents } from './live-events.ts';
 import type { LoopServices } from './loop/services.ts';
 import type { ReflectServices } from './reflect/services.ts';
 import type { VerifiedTokenCache } from './token-cache.ts';
@@ -25,6 +26,8 @@ export interface Deps {
   loop: LoopServices;
   /** Tokens verified in the last few seconds (see src/usecases/token-cache.ts). */
   tokenCache: VerifiedTokenCache;
+  /** Commits fanned out to live-update streams, across processes (see src/usecases/live-events.ts). */
+  live: LiveEvents;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;

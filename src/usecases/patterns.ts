@@ -12,7 +12,7 @@ import type {
 import { decodeCursor, type Page, pageLimit, toPage } from '../store/pagination.ts';
 import type { PatternsTable } from '../store/schema.ts';
 import { assertSurfaceOf, surfacePatch } from './builders/product-parts.ts';
-import { type Db, type Deps, diff, inTransaction, type Tx, toCount } from './context.ts';
+import { type Db, type Deps, diff, inTransaction, type RecordedEvent, type Tx, toCount } from './context.ts';
 import { assertProductExists } from './products.ts';
 import { emptyPatternStats, patternStats } from './reflect/pattern-stats.ts';
 
@@ -121,7 +121,10 @@ export async function addLinks(tx: Tx, patternId: string, feedbackIds: string[])
       .execute();
   }
   for (const id of fresh) {
-    await tx.record('feedback', id, 'update', { patternIds: { before: null, after: `+${patternId}` } });
+    // The status move is part of the change: the inbox (and its live updates) lose the item here.
+    const changes: RecordedEvent['changes'] = { patternIds: { before: null, after: `+${patternId}` } };
+    if (toLink.includes(id)) changes.status = { before: 'new', after: 'linked' };
+    await tx.record('feedback', id, 'update', changes);
   }
   await tx.record('pattern', patternId, 'update', {
     feedback: { before: null, after: `+${fresh.length} linked` },

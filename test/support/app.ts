@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createDeps, settleDeps } from '../../src/deps.ts';
 import { type Actor, type Role, SYSTEM_ACTOR } from '../../src/domain/authorization.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { type AppOptions, buildApp } from '../../src/http/app.ts';
 import type { Store } from '../../src/store/database.ts';
 import { createToken } from '../../src/usecases/auth.ts';
 import type { Deps } from '../../src/usecases/context.ts';
@@ -28,6 +28,8 @@ export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
   store: Store;
+  /** The database's URL, for a second app process on the same database. */
+  url: string;
   clock: TestClock;
   users: Record<Role, TestUser>;
   /** Calls the API as a user (bearer token) or anonymously. */
@@ -38,11 +40,14 @@ export interface TestApp {
 let counter = 0;
 
 /** A fresh database, the app in-process, and one admin, builder and viewer with API tokens. */
-export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
+export async function startTestApp(
+  target: DatabaseTarget,
+  options: Partial<AppOptions> = {},
+): Promise<TestApp> {
   const db = await target.create();
   const clock = new TestClock();
   const deps: Deps = createDeps({ store: db.store, clock: clock.now });
-  const app = await buildApp(deps, { publicUrl: 'http://127.0.0.1:3000', logger: false });
+  const app = await buildApp(deps, { publicUrl: 'http://127.0.0.1:3000', logger: false, ...options });
   const users = {} as Record<Role, TestUser>;
   for (const role of ['admin', 'builder', 'viewer'] as const) {
     const email = `${role}${++counter}@example.test`;
@@ -60,6 +65,7 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
     app,
     deps,
     store: db.store,
+    url: db.url,
     clock,
     users,
     call(as, method, url, body) {

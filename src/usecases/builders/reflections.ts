@@ -165,8 +165,9 @@ export async function updateReflection(
 export async function deleteReflection(deps: Deps, actor: Actor | null, id: string): Promise<void> {
   authorize(actor, 'loop:write');
   await inTransaction(deps, actor, async (tx) => {
-    await findOwn(tx.db, actor, id);
+    const row = await findOwn(tx.db, actor, id);
     await tx.db.deleteFrom('reflections').where('id', '=', id).execute();
-    await tx.record('reflection', id, 'delete', {});
+    // Its visibility, so live updates tell only those who could see it (never the body).
+    await tx.record('reflection', id, 'delete', { visibility: { before: row.visibility, after: null } });
   });
 }
