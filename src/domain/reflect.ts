@@ -15,6 +15,15 @@ export const suggestionsSchema = z.object({
       matchedTerms: z
         .array(z.string())
         .describe('words of the item that also occur in the pattern’s evidence'),
+      quotes: z
+        .array(
+          z.object({
+            feedbackId: z.string(),
+            text: z.string().describe('the linked item’s text, cut to 200 characters'),
+            similarity: z.number().describe('cosine with this item, -1..1'),
+          }),
+        )
+        .describe('the pattern’s linked feedback nearest to this item, nearest first (at most 3)'),
     }),
   ),
   noneFits: z.boolean().describe('true when no existing pattern scores above the calibrated threshold'),

@@ -289,6 +289,36 @@ export class PatternIndex {
   }
 
   /**
+   * The examples of a pattern most similar to a vector (cosine of the stored int8 rows), best first:
+   * the quotes that show why the pattern was suggested. Reads at most `scan` examples, the first
+   * linked ones, so a pattern with thousands of links costs a bounded time.
+   */
+  nearestExamples(
+    patternId: string,
+    input: Float32Array,
+    k = 3,
+    scan = 2_000,
+  ): Array<{ itemId: string; similarity: number }> {
+    const entry = this.entryOf(patternId);
+    if (!entry || k <= 0) return [];
+    const query = Float64Array.from(this.toVector(input));
+    const ids: string[] = [];
+    const rows = new Int32Array(Math.min(scan, entry.rowOf.size));
+    for (const [itemId, row] of entry.rowOf) {
+      if (ids.length === rows.length) break;
+      if (entry.scales[row] < 0) continue;
+      rows[ids.length] = row;
+      ids.push(itemId);
+    }
+    const sims = new Float64Array(ids.length);
+    dotQuantizedRows(query, entry.block, rows, ids.length, entry.scales, sims);
+    return ids
+      .map((itemId, i) => ({ itemId, similarity: sims[i] }))
+      .sort((a, b) => b.similarity - a.similarity || (a.itemId < b.itemId ? -1 : 1))
+      .slice(0, k);
+  }
+
+  /**
    * Learns the whitening metric from the current links (see metric-learning.ts) and re-derives every
    * centroid under it. O(N·d² + P·d²): meant for the server's periodic background refit, not per link.
    * At most `maxExamples` examples (spread over patterns) are used.

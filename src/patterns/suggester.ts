@@ -116,6 +116,11 @@ export class PatternSuggester {
     this.terms.add(patternId, itemId, this.features(text));
   }
 
+  /** A pattern's linked examples nearest to an item (see PatternIndex.nearestExamples). */
+  nearestExamples(patternId: string, vector: Float32Array, text: string, k = 3) {
+    return this.index.nearestExamples(patternId, this.vectorFor(vector, text), k);
+  }
+
   removeExample(patternId: string, itemId: string): boolean {
     this.terms.remove(patternId, itemId);
     return this.index.removeExample(patternId, itemId);

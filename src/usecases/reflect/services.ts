@@ -11,6 +11,7 @@ import type { Store } from '../../store/database.ts';
 import type { RecordedEvent } from '../context.ts';
 import type { EmbeddingsSettings } from './embeddings-client.ts';
 import { ReflectEngine } from './engine.ts';
+import { FLAG_ON_COMMIT_MAX, flagInbox, flagSuggestions } from './suggestion-flags.ts';
 import { deleteVectorRows, readStoredModelInfo, replaceModel } from './vector-store.ts';
 
 /**
@@ -164,6 +165,8 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
     if (!fresh && !force && !(changed && waited)) return null;
     const count = await engine.learnFromUnlinked(store.db, now);
     learnedAt = { engine, eventId, at: Date.now() };
+    // What the engine suggests for the inbox moved with what it learned: refresh the inbox's flags.
+    await enqueue(() => flagInbox(engine, store.db, now));
     return count;
   };
 
@@ -246,6 +249,17 @@ export function createReflectServices(store: Store, options: ReflectOptions = {}
       enqueue(() => apply(loaded!, changes)).catch((error: Error) =>
         warn(`index update failed: ${error.message}`),
       );
+      const worded = events
+        .filter(
+          (e) =>
+            e.itemType === 'feedback' &&
+            (e.action === 'create' || (e.action === 'update' && 'text' in e.changes)),
+        )
+        .map((e) => e.itemId);
+      if (worded.length > 0 && worded.length <= FLAG_ON_COMMIT_MAX)
+        enqueue(() => flagSuggestions(loaded!, store.db, worded, now)).catch((error: Error) =>
+          warn(`suggestion flags failed: ${error.message}`),
+        );
     },
     async pollEvents() {
       if (!loaded) return;

@@ -17,13 +17,19 @@ export async function suggestPatterns(
 ): Promise<Suggestions> {
   authorize(actor, 'loop:read');
   await findFeedbackRow(deps.store.db, feedbackId);
-  const { result, representation } = await deps.reflect.run(async (engine) => {
+  const { result, representation, quotes } = await deps.reflect.run(async (engine) => {
     const [item] = await engine.embedItems(deps.store.db, [feedbackId], () => new Date().toISOString());
     const answer = engine.suggester.suggest(item.vector, item.text, {
       limit,
       exclude: engine.patternsOf(feedbackId),
     });
-    return { result: answer, representation: engine.representation };
+    const nearest = new Map(
+      answer.suggestions.map((s) => [
+        s.patternId,
+        engine.suggester.nearestExamples(s.patternId, item.vector, item.text, QUOTES),
+      ]),
+    );
+    return { result: answer, representation: engine.representation, quotes: nearest };
   });
   const ids = result.suggestions.map((s) => s.patternId);
   const titles = new Map(
@@ -33,6 +39,18 @@ export async function suggestPatterns(
           await deps.store.db.selectFrom('patterns').select(['id', 'title']).where('id', 'in', ids).execute()
         ).map((r) => [r.id, r.title]),
   );
+  const quoteIds = [...new Set([...quotes.values()].flat().map((q) => q.itemId))];
+  const texts = new Map(
+    quoteIds.length === 0
+      ? []
+      : (
+          await deps.store.db
+            .selectFrom('feedback')
+            .select(['id', 'text'])
+            .where('id', 'in', quoteIds)
+            .execute()
+        ).map((r) => [r.id, r.text]),
+  );
   return {
     suggestions: result.suggestions
       .filter((s) => titles.has(s.patternId))
@@ -41,10 +59,26 @@ export async function suggestPatterns(
         title: titles.get(s.patternId) ?? '',
         score: Math.round(s.score * 1000) / 1000,
         matchedTerms: s.matchedTerms,
+        quotes: (quotes.get(s.patternId) ?? [])
+          .filter((q) => texts.has(q.itemId))
+          .map((q) => ({
+            feedbackId: q.itemId,
+            text: cut(texts.get(q.itemId) ?? ''),
+            similarity: Math.round(q.similarity * 1000) / 1000,
+          })),
       })),
     noneFits: result.noneFits,
     representation,
   };
+}
+
+/** Linked quotes shown per suggestion, and their length. */
+const QUOTES = 3;
+const QUOTE_LENGTH = 200;
+
+function cut(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= QUOTE_LENGTH ? flat : `${flat.slice(0, QUOTE_LENGTH - 1).trimEnd()}…`;
 }
 
 /** Engine state for operators: which representation is in use and why (warnings), and the model's fit. */
