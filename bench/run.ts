@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * `npm run bench`: runs every benchmark section in one process, one run, and writes
  * docs/benchmarks.md. Ratios compare against a baseline measured in the same run, so the figures
  * mean the same on a slower or faster machine. `--quick` uses smaller workloads (and one eval seed).
- * `--only NAME[,NAME]` (ingest, patterns, quality, web) runs those sections alone and replaces just
+ * `--only NAME[,NAME]` (ingest, patterns, quality, web, search) runs those sections alone and replaces just
  * them in docs/benchmarks.md.
  */
 const quick = process.argv.includes('--quick');
@@ -37,6 +37,18 @@ if (wanted('web')) {
   const { benchWeb } = await import('./web.ts');
   process.stderr.write('bench: web app…\n');
   sections.push(await benchWeb(quick ? { items: 2_000, loads: 3, actions: 10 } : {}));
+}
+
+if (wanted('search')) {
+  const { benchSearch } = await import('./search.ts');
+  // PostgreSQL too when BENCH_POSTGRES_URL names a server (a database is created and dropped there).
+  sections.push(
+    await benchSearch({
+      items: quick ? 100_000 : 1_000_000,
+      queries: quick ? 200 : 500,
+      postgresUrl: process.env.BENCH_POSTGRES_URL ?? null,
+    }),
+  );
 }
 
 const header = [

@@ -71,15 +71,37 @@ export function parseSearchTerms(q: string): SearchTerms {
   return { words, prefixLast: words.length > 0 && words[words.length - 1].length >= 2 };
 }
 
+/** A word of a text as matching compares it: folded, and its stem. */
+interface WordForm {
+  folded: string;
+  stemmed: string;
+}
+
+/** Tests whether a word of a text matches one query word. */
+export type TermMatcher = (word: WordForm) => boolean;
+
+/** Folds and stems words, each distinct word once per search (a page ranks thousands of words). */
+export class WordForms {
+  private readonly cache = new Map<string, WordForm>();
+
+  of(word: string): WordForm {
+    let form = this.cache.get(word);
+    if (!form) {
+      const folded = foldWord(word);
+      form = { folded, stemmed: stem(folded) };
+      this.cache.set(word, form);
+    }
+    return form;
+  }
+}
+
 /** For each query word, a test of whether a word of a text matches it. */
-export function termMatchers(terms: SearchTerms): Array<(word: string) => boolean> {
+export function termMatchers(terms: SearchTerms): TermMatcher[] {
   return terms.words.map((term, i) => {
     const prefix = terms.prefixLast && i === terms.words.length - 1;
     const stemmed = stem(term);
-    return (word: string) => {
-      const folded = foldWord(word);
-      return folded === term || stem(folded) === stemmed || (prefix && folded.startsWith(term));
-    };
+    return (word: WordForm) =>
+      word.folded === term || word.stemmed === stemmed || (prefix && word.folded.startsWith(term));
   });
 }
 
@@ -103,13 +125,18 @@ interface WordSpan {
   matched: boolean;
 }
 
-function wordSpans(text: string, matchers: Array<(word: string) => boolean>): WordSpan[] {
+function wordSpans(text: string, matchers: TermMatcher[], forms: WordForms): WordSpan[] {
   const spans: WordSpan[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = m.index ?? 0;
-    spans.push({ start, end: start + m[0].length, matched: matchers.some((test) => test(m[0])) });
+    const matched = matchers.length > 0 && matchers.some((test) => test(forms.of(m[0])));
+    spans.push({ start, end: start + m[0].length, matched });
   }
   return spans;
+}
+
+function wordsOf(text: string): string[] {
+  return text.match(WORD) ?? [];
 }
 
 function segmentsOf(text: string, spans: WordSpan[], from: number, to: number): Segment[] {
@@ -141,11 +168,12 @@ const LEAD = 60;
  */
 export function highlight(
   raw: string,
-  matchers: Array<(word: string) => boolean>,
+  matchers: TermMatcher[],
   length = SNIPPET_LENGTH,
+  forms = new WordForms(),
 ): Segment[] {
   const text = raw.replace(/\s+/g, ' ').trim();
-  const spans = wordSpans(text, matchers);
+  const spans = wordSpans(text, matchers, forms);
   if (text.length <= length) return segmentsOf(text, spans, 0, text.length);
   const first = spans.find((s) => s.matched);
   let from = first ? Math.max(0, first.start - LEAD) : 0;
@@ -184,12 +212,13 @@ const saturate = (tf: number, norm: number) => (tf === 0 ? 0 : ((tf / norm) * (K
  */
 export function rankScores(
   inputs: RankInput[],
-  matchers: Array<(word: string) => boolean>,
+  matchers: TermMatcher[],
   averages: { title: number; body: number },
+  forms = new WordForms(),
 ): number[] {
   return inputs.map((input) => {
-    const title = wordSpans(input.title, []).map((s) => input.title.slice(s.start, s.end));
-    const body = wordSpans(input.body, []).map((s) => input.body.slice(s.start, s.end));
+    const title = wordsOf(input.title).map((w) => forms.of(w));
+    const body = wordsOf(input.body).map((w) => forms.of(w));
     const titleNorm = 1 - B + (B * title.length) / Math.max(1, averages.title);
     const bodyNorm = 1 - B + (B * body.length) / Math.max(1, averages.body);
     let score = 0;
@@ -207,8 +236,8 @@ export function averageLengths(inputs: RankInput[]): { title: number; body: numb
   let title = 0;
   let body = 0;
   for (const i of inputs) {
-    title += wordSpans(i.title, []).length;
-    body += wordSpans(i.body, []).length;
+    title += wordsOf(i.title).length;
+    body += wordsOf(i.body).length;
   }
   const n = Math.max(1, inputs.length);
   return { title: title / n, body: body / n };

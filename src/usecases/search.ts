@@ -11,6 +11,7 @@ import {
   type SearchTerms,
   type SearchType,
   termMatchers,
+  WordForms,
 } from '../domain/search.ts';
 import type { Page } from '../store/pagination.ts';
 import { searchIndexFor } from '../store/search-dialects.ts';
@@ -70,11 +71,12 @@ export async function search(
   const offset = offsetOf(query.cursor);
   if (terms.words.length === 0) return { items: [], nextCursor: null };
   const matchers = termMatchers(terms);
+  const forms = new WordForms();
   const ranked: Array<Candidate & { score: number }> = [];
   for (const type of query.types ?? SEARCH_TYPES) {
     const candidates = await candidatesOf(deps.store.db, deps.store.dialect, type, terms);
     const inputs = candidates.map((c) => ({ title: c.source.title, body: c.source.body }));
-    const scores = rankScores(inputs, matchers, averageLengths(inputs));
+    const scores = rankScores(inputs, matchers, averageLengths(inputs), forms);
     for (const [i, c] of candidates.entries()) ranked.push({ ...c, score: scores[i] });
   }
   ranked.sort(
@@ -90,8 +92,8 @@ export async function search(
       type: c.type,
       id: c.source.id,
       score: c.score,
-      title: highlight(c.source.title, matchers, TITLE_LENGTH),
-      snippet: highlight(c.source.body, matchers),
+      title: highlight(c.source.title, matchers, TITLE_LENGTH, forms),
+      snippet: highlight(c.source.body, matchers, undefined, forms),
       status: c.source.status,
       productId: c.source.productId,
       at: c.source.at,
