@@ -121,20 +121,12 @@ export async function getFeedback(deps: Deps, actor: Actor | null, id: string): 
   return presentFeedback(db, await findFeedbackRow(db, id));
 }
 
-/** `q` narrows the inbox to at most this many of the most recently added items holding its words. */
-export const INBOX_SEARCH_LIMIT = 2_000;
-
 /**
- * Lists feedback newest-received first (the triage inbox order), with the filters of the API.
- * Portal items waiting for (or refused by) moderation stay out unless `moderation` asks for them.
+ * The statement of one inbox page: every filter is an equality or a range on an indexed column, in
+ * the index's order (received_at, id descending), so a page reads about `limit` index entries.
+ * `matching` are the ids the search index found for `q`. Exported for the query-plan tests.
  */
-export async function listFeedback(
-  deps: Deps,
-  actor: Actor | null,
-  query: FeedbackListQuery,
-): Promise<Page<Feedback>> {
-  authorize(actor, 'loop:read');
-  const db = deps.store.db;
+export function feedbackListSql(db: Db, query: FeedbackListQuery, matching: string[] | null) {
   const limit = pageLimit(query.limit);
   const after = decodeCursor(query.cursor);
   let q = db
@@ -168,17 +160,7 @@ export async function listFeedback(
   if (query.receivedTo) q = q.where('feedback.received_at', '<', new Date(query.receivedTo).toISOString());
   if (query.hasSuggestion)
     q = q.where('feedback.has_suggestion', '=', query.hasSuggestion === 'true' ? 1 : 0);
-  if (query.q) {
-    // The search index names the matching items (newest first, bounded), the inbox's index orders them.
-    const ids = await searchIndexFor(deps.store.dialect).newestMatches(
-      db,
-      'feedback',
-      parseSearchTerms(query.q),
-      INBOX_SEARCH_LIMIT,
-    );
-    if (ids.length === 0) return { items: [], nextCursor: null };
-    q = q.where('feedback.id', 'in', ids);
-  }
+  if (matching) q = q.where('feedback.id', 'in', matching);
   if (query.patternId) {
     const patternId = query.patternId;
     q = q.where((eb) =>
@@ -191,6 +173,35 @@ export async function listFeedback(
       ),
     );
   }
+  return q;
+}
+
+/** `q` narrows the inbox to at most this many of the most recently added items holding its words. */
+export const INBOX_SEARCH_LIMIT = 2_000;
+
+/**
+ * Lists feedback newest-received first (the triage inbox order), with the filters of the API.
+ * Portal items waiting for (or refused by) moderation stay out unless `moderation` asks for them.
+ */
+export async function listFeedback(
+  deps: Deps,
+  actor: Actor | null,
+  query: FeedbackListQuery,
+): Promise<Page<Feedback>> {
+  authorize(actor, 'loop:read');
+  const db = deps.store.db;
+  const limit = pageLimit(query.limit);
+  // The search index names the matching items (newest first, bounded), the inbox's index orders them.
+  const matching = query.q
+    ? await searchIndexFor(deps.store.dialect).newestMatches(
+        db,
+        'feedback',
+        parseSearchTerms(query.q),
+        INBOX_SEARCH_LIMIT,
+      )
+    : null;
+  if (matching?.length === 0) return { items: [], nextCursor: null };
+  const q = feedbackListSql(db, query, matching);
   const rows = await q.execute();
   const page = rows.slice(0, limit);
   const links = await patternIdsFor(
