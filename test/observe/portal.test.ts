@@ -183,6 +183,8 @@ for (const target of databaseTargets()) {
         name: 'Acme Robotics',
         arr: 12_000_000,
         currency: 'USD',
+        arrBase: 12_000_000,
+        baseCurrency: 'USD',
         segment: 'enterprise',
       });
       assert.equal(inbox.find((f) => f.text === 'Anonymous remark')?.account, null);
