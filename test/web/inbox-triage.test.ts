@@ -225,6 +225,32 @@ describe('keyboard triage in the inbox (Chromium)', { skip }, () => {
     await context.close();
   });
 
+  test('the channel filter and the more-filters row live in the URL', async () => {
+    const seeded = await seedInbox(server, 'filters');
+    const { page, context } = await openPage(browser);
+    await signIn(page, server, `/inbox?productId=${seeded.productId}&channel=github`);
+    await page.getByRole('listbox').waitFor();
+    await eventually(
+      () => rowCount(page),
+      (n) => n === 10,
+      'half the items came by GitHub',
+    );
+    await page.getByLabel('Channel').selectOption('email');
+    await page.waitForURL(/channel=email/);
+    await eventually(
+      () => rowCount(page),
+      (n) => n === 10,
+      'the other half by email',
+    );
+    await page.getByLabel('Channel').selectOption('');
+    await eventually(
+      () => rowCount(page),
+      (n) => n === 20,
+      'all of them',
+    );
+    await context.close();
+  });
+
   test('the command palette (Ctrl+K) finds feedback by a word and runs the screen’s actions', async () => {
     const seeded = await seedInbox(server, 'palette');
     const { page, context } = await openPage(browser);

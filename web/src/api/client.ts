@@ -32,6 +32,11 @@ export function onSessionEnded(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Tells the app the session ended (a 401, or the event stream's `end`): it goes to sign-in. */
+export function endSession(): void {
+  for (const listener of listeners) listener();
+}
+
 /** Writes authenticated by the session cookie must echo the CSRF token the server set at sign-in. */
 const csrf: Middleware = {
   onRequest({ request }) {
@@ -41,9 +46,7 @@ const csrf: Middleware = {
     return request;
   },
   onResponse({ response, request }) {
-    if (response.status === 401 && !request.url.endsWith('/api/v1/auth/login')) {
-      for (const listener of listeners) listener();
-    }
+    if (response.status === 401 && !request.url.endsWith('/api/v1/auth/login')) endSession();
     return response;
   },
 };

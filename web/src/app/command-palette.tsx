@@ -2,6 +2,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { Command } from 'cmdk';
 import { useState } from 'react';
 import { useRegisteredCommands } from '../commands/registry.ts';
+import { Highlight } from '../components/highlight.tsx';
 import { Keys } from '../components/kbd.tsx';
 import { setOverlay, useOverlay } from './overlays.ts';
 import { usePaletteSearch } from './palette-search.ts';
@@ -68,18 +69,28 @@ export function CommandPalette() {
           <Command.Group heading="Search results">
             {hits.map((hit) => (
               <Command.Item
-                key={`${hit.kind}:${hit.id}`}
-                value={`${hit.kind}:${hit.id}`}
+                key={`${hit.type}:${hit.id}`}
+                value={`${hit.type}:${hit.id}`}
                 keywords={[term]}
                 onSelect={() => {
                   close();
-                  if (hit.kind === 'pattern') void navigate({ to: '/patterns', search: { id: hit.id } });
-                  else void navigate({ to: '/inbox', search: { item: hit.id, status: 'all' } });
+                  if (hit.type === 'pattern') void navigate({ to: '/patterns', search: { id: hit.id } });
+                  else if (hit.type === 'feedback')
+                    void navigate({ to: '/inbox', search: { item: hit.id, status: 'all' } });
+                  else if (hit.type === 'product')
+                    void navigate({ to: '/inbox', search: { productId: hit.id } });
                 }}
               >
-                <span className="badge">{hit.kind}</span>
-                <span className="palette-hit">{hit.title}</span>
-                <span className="muted">{hit.detail}</span>
+                <span className="badge">{hit.type}</span>
+                <span className="palette-hit">
+                  <Highlight segments={hit.title.length > 0 ? hit.title : hit.snippet} />
+                  {hit.title.length > 0 && hit.snippet.length > 0 && (
+                    <span className="muted">
+                      {' '}
+                      · <Highlight segments={hit.snippet} />
+                    </span>
+                  )}
+                </span>
               </Command.Item>
             ))}
           </Command.Group>

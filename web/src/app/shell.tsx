@@ -1,6 +1,7 @@
 import { Link, Outlet, useNavigate, useRouteContext } from '@tanstack/react-router';
 import { useCommands } from '../commands/use-commands.ts';
 import { Keys } from '../components/kbd.tsx';
+import { useLiveUpdates } from './live-updates.ts';
 import { setOverlay } from './overlays.ts';
 import { signOut } from './session.ts';
 import { effectiveTheme, setTheme } from './theme.ts';
@@ -16,6 +17,7 @@ const SCREENS = [
 export function Shell() {
   const { me } = useRouteContext({ from: '/_app' });
   const navigate = useNavigate();
+  useLiveUpdates();
 
   useCommands(() => [
     ...SCREENS.map((screen) => ({

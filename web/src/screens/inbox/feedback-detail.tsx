@@ -70,8 +70,10 @@ export function FeedbackDetail({
       <dl className="facts">
         {item.account?.arr != null && (
           <Fact label="ARR">
-            {formatMoney(item.account.arr, item.account.currency)}{' '}
-            <span className="muted">({item.account.currency})</span>
+            {formatMoney(item.account.arr, item.account.currency)}
+            {item.account.arrBase != null && item.account.baseCurrency !== item.account.currency && (
+              <span className="muted"> ≈ {formatMoney(item.account.arrBase, item.account.baseCurrency)}</span>
+            )}
           </Fact>
         )}
         {item.account?.segment && <Fact label="Segment">{item.account.segment}</Fact>}

@@ -18,6 +18,7 @@ export interface InboxHandlers {
   approve: () => void;
   reject: () => void;
   showQueue: (view: 'moderation' | undefined) => void;
+  showFresh: () => void;
 }
 
 /**
@@ -67,6 +68,13 @@ export function useInboxCommands(h: InboxHandlers): void {
         group,
         run: h.selectAll,
         keywords: ['bulk'],
+      },
+      {
+        id: 'inbox.show-new',
+        title: 'Show the new items',
+        group,
+        run: h.showFresh,
+        keywords: ['refresh', 'reload'],
       },
       {
         id: 'inbox.search',

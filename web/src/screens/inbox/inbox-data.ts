@@ -16,6 +16,13 @@ export function apiQueryOf(search: InboxSearch): FeedbackQuery {
   if (search.view === 'moderation') query.moderation = 'pending';
   else if (search.status !== 'all') query.status = search.status ?? 'new';
   if (search.productId) query.productId = search.productId;
+  if (search.channel) query.channel = search.channel;
+  if (search.segment) query.segment = search.segment;
+  if (search.arr) query.arrBand = search.arr;
+  if (search.from) query.receivedFrom = `${search.from}T00:00:00.000Z`;
+  if (search.to)
+    query.receivedTo = new Date(Date.parse(`${search.to}T00:00:00.000Z`) + 86_400_000).toISOString();
+  if (search.suggested) query.hasSuggestion = search.suggested === 'yes' ? 'true' : 'false';
   if (search.q) query.q = search.q;
   return query;
 }
@@ -101,4 +108,29 @@ export function patchInInbox(client: QueryClient, items: Feedback[]): void {
         }
       : data,
   );
+}
+
+/**
+ * Brings one item's latest state into every cached inbox list (live updates): it leaves the lists
+ * whose filter it no longer matches and is replaced in the others. It is never inserted: items that
+ * enter the inbox are counted as "N new" instead, so the list does not move under the cursor.
+ */
+export function syncInboxItem(client: QueryClient, item: Feedback): void {
+  for (const [key, data] of client.getQueriesData<Pages>({ queryKey: INBOX_KEY })) {
+    if (!data) continue;
+    const query = key[2] as FeedbackQuery | undefined;
+    const belongs =
+      (!query?.status || item.status === query.status) &&
+      (!query?.moderation || item.moderation === query.moderation) &&
+      (!query?.productId || item.productId === query.productId);
+    client.setQueryData<Pages>(key, {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: belongs
+          ? page.items.map((i) => (i.id === item.id ? item : i))
+          : page.items.filter((i) => i.id !== item.id),
+      })),
+    });
+  }
 }

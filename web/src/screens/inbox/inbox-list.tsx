@@ -95,8 +95,13 @@ export function InboxList({
                     {item.account?.name ?? (item.contactId ? 'Contact' : 'Anonymous')}
                   </span>
                   {item.account?.arr != null && (
-                    <span className="row-arr">
-                      {formatMoney(item.account.arr, item.account.currency, true)}
+                    <span
+                      className="row-arr"
+                      title={`ARR ${formatMoney(item.account.arr, item.account.currency)} (${item.account.currency})`}
+                    >
+                      {item.account.arrBase != null
+                        ? formatMoney(item.account.arrBase, item.account.baseCurrency, true)
+                        : formatMoney(item.account.arr, item.account.currency, true)}
                     </span>
                   )}
                   {item.account?.segment && <span className="badge">{item.account.segment}</span>}

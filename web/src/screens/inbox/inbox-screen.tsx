@@ -3,12 +3,13 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { queries } from '../../api/queries.ts';
 import type { Feedback, Suggestions } from '../../api/types.ts';
+import { clearFreshItems, useFreshCount } from '../../app/fresh-items.ts';
 import { showToast } from '../../components/toasts.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { DismissDialog } from './dismiss-dialog.tsx';
 import { FeedbackDetail } from './feedback-detail.tsx';
 import { useInboxCommands } from './inbox-commands.ts';
-import { useInboxList } from './inbox-data.ts';
+import { INBOX_KEY, useInboxList } from './inbox-data.ts';
 import { InboxList } from './inbox-list.tsx';
 import type { InboxSearch } from './inbox-search.ts';
 import { InboxToolbar } from './inbox-toolbar.tsx';
@@ -58,6 +59,12 @@ export function InboxScreen() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const searchInput = useRef<HTMLInputElement>(null);
   const moderation = search.view === 'moderation';
+  const fresh = useFreshCount(search.productId);
+  // New items join the list only when asked, so nothing moves under the cursor; it stays on its item.
+  const showFresh = () => {
+    clearFreshItems();
+    void client.invalidateQueries({ queryKey: INBOX_KEY });
+  };
   const triage = useTriage({ leavesView: moderation || (search.status ?? 'new') === 'new' });
 
   // The cursor follows its item; when the item leaves the list (linked, dismissed), the one now in its place opens.
@@ -191,6 +198,7 @@ export function InboxScreen() {
     approve: () => moderate('approve'),
     reject: () => moderate('reject'),
     showQueue: (view) => setSearch({ view, status: undefined }),
+    showFresh,
   });
 
   const actions = moderation
@@ -217,6 +225,8 @@ export function InboxScreen() {
           searchInput={searchInput}
           onChange={setSearch}
           onClearSelection={() => setSelected(new Set())}
+          fresh={fresh}
+          onShowFresh={showFresh}
         />
         {list.isPending ? (
           <p className="list-state muted">Loading…</p>

@@ -2,6 +2,7 @@ import { type RefObject, useEffect, useState } from 'react';
 import type { Product } from '../../api/types.ts';
 import { Keys } from '../../components/kbd.tsx';
 import { type InboxSearch, STATUS_FILTERS } from './inbox-search.ts';
+import { MoreFilters } from './more-filters.tsx';
 
 const STATUS_LABELS = { new: 'New', linked: 'Linked', dismissed: 'Dismissed', all: 'All' } as const;
 
@@ -14,6 +15,9 @@ interface Props {
   searchInput: RefObject<HTMLInputElement | null>;
   onChange: (patch: Partial<InboxSearch>) => void;
   onClearSelection: () => void;
+  /** Items that entered the inbox since the list was loaded (live updates). */
+  fresh: number;
+  onShowFresh: () => void;
 }
 
 /** The view switch (inbox / moderation) and the filters, all kept in the URL. */
@@ -26,6 +30,8 @@ export function InboxToolbar({
   searchInput,
   onChange,
   onClearSelection,
+  fresh,
+  onShowFresh,
 }: Props) {
   const [term, setTerm] = useState(search.q ?? '');
   useEffect(() => setTerm(search.q ?? ''), [search.q]);
@@ -38,6 +44,10 @@ export function InboxToolbar({
   }, [term, search.q, onChange]);
 
   const moderation = search.view === 'moderation';
+  const extra = [search.channel, search.segment, search.arr, search.from, search.to, search.suggested].filter(
+    Boolean,
+  ).length;
+  const [showMore, setShowMore] = useState(extra > 0);
   return (
     <div className="inbox-toolbar">
       <div className="view-tabs" role="tablist" aria-label="Queue">
@@ -111,8 +121,22 @@ export function InboxToolbar({
             </option>
           ))}
         </select>
+        <button
+          type="button"
+          className="button quiet"
+          aria-expanded={showMore}
+          onClick={() => setShowMore(!showMore)}
+        >
+          Filters{extra > 0 ? ` · ${extra}` : ''}
+        </button>
       </div>
+      {showMore && <MoreFilters search={search} onChange={onChange} />}
       <div className="toolbar-status" aria-live="polite">
+        {fresh > 0 && (
+          <button type="button" className="badge accent fresh-button" onClick={onShowFresh}>
+            {fresh} new
+          </button>
+        )}
         {selectedCount > 0 ? (
           <>
             <span className="badge accent">{selectedCount} selected</span>

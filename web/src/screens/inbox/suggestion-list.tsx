@@ -3,6 +3,7 @@ import { queries } from '../../api/queries.ts';
 import type { Pattern, Suggestions } from '../../api/types.ts';
 import { formatMoney } from '../../components/format.ts';
 import { Keys } from '../../components/kbd.tsx';
+import { PlainText } from '../../components/plain-text.tsx';
 import { rankedSuggestions } from './ranked-suggestions.ts';
 
 interface Props {
@@ -14,7 +15,8 @@ interface Props {
 
 /**
  * The engine's top three patterns for the item, with why: the score, the words the item shares with
- * the pattern's evidence, and the people and money already behind the pattern. `1`–`3` link.
+ * the pattern's evidence, the nearest linked quote, and the people and money already behind the
+ * pattern. `1`–`3` link.
  */
 export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props) {
   const { data, isPending, error } = useQuery(queries.suggestions(feedbackId));
@@ -68,6 +70,14 @@ export function SuggestionList({ feedbackId, patterns, onLink, disabled }: Props
                     </span>
                   )}
                 </span>
+                {suggestion.quotes[0] && (
+                  <span
+                    className="suggestion-quote"
+                    title="the pattern's linked feedback nearest to this item"
+                  >
+                    “<PlainText text={suggestion.quotes[0].text} />”
+                  </span>
+                )}
                 {pattern && (
                   <span className="suggestion-weight muted">
                     {pattern.feedbackCount === 1 ? '1 item' : `${pattern.feedbackCount} items`}
