@@ -8,6 +8,7 @@ import { registerAuthentication } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBuilderRoutes } from './routes/builders.ts';
+import { registerExportRoutes } from './routes/export.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerImprovementRoutes } from './routes/improvements.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerReflectRoutes(app, deps);
   registerLoopRoutes(app, deps);
   registerBuilderRoutes(app, deps);
+  registerExportRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

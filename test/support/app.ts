@@ -28,6 +28,8 @@ export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
   store: Store;
+  /** The database's DATABASE_URL, for the CLI or a second connection. */
+  url: string;
   clock: TestClock;
   users: Record<Role, TestUser>;
   /** Calls the API as a user (bearer token) or anonymously. */
@@ -60,6 +62,7 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
     app,
     deps,
     store: db.store,
+    url: db.url,
     clock,
     users,
     call(as, method, url, body) {
