@@ -145,7 +145,11 @@ async function writeTables(
       let chunk = '';
       for (const raw of rows) {
         const row: Record<string, ExportValue> = {};
-        for (const column of planned.columns) row[column.name] = encodeValue(raw[column.name], column.kind);
+        for (const column of planned.columns) {
+          const value = encodeValue(raw[column.name], column.kind);
+          const redact = planned.redact[column.name];
+          row[column.name] = redact && typeof value === 'string' ? redact(value) : value;
+        }
         chunk += `${JSON.stringify({ table: name, row })}\n`;
       }
       await write(chunk);

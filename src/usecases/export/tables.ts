@@ -22,6 +22,8 @@ export interface ExportedTable {
   notSecret?: Readonly<Record<string, string>>;
   /** The rows the API export shows to the user with this id; all rows when absent. */
   visibleTo?: (userId: string) => RawBuilder<SqlBool>;
+  /** Text columns the API export keeps with a secret inside them blanked out. */
+  redact?: Readonly<Record<string, (text: string) => string>>;
 }
 
 export interface SkippedTable {
@@ -36,6 +38,9 @@ export interface SkippedTable {
 }
 
 export type TablePolicy = ExportedTable | SkippedTable;
+
+const withoutUnsubscribeTokens = (text: string) =>
+  text.replace(/(unsubscribe\?token=)[A-Za-z0-9_-]+/g, '$1withheld');
 
 const DERIVED_BY_ENGINE =
   'derived: the pattern engine fits its model and embeds the restored feedback again when it first loads';
@@ -86,6 +91,8 @@ export const DATA_TABLES: Readonly<Record<string, TablePolicy>> = {
   outbox: {
     export: true,
     notSecret: { dedupe_key: 'says which event a message is for, so it is sent once' },
+    // A message as sent carries its recipient's unsubscribe link, whose token is withheld above.
+    redact: { body: withoutUnsubscribeTokens, headers_json: withoutUnsubscribeTokens },
   },
   outbox_attempts: { export: true },
   pattern_feedback: { export: true },
@@ -126,6 +133,8 @@ export interface PlannedTable {
   columns: ColumnInfo[];
   /** Secret columns left out (API export only). */
   withheld: string[];
+  /** Column → how its text is blanked (API export only). */
+  redact: Readonly<Partial<Record<string, (text: string) => string>>>;
   policy: ExportedTable | null;
 }
 
@@ -195,7 +204,66 @@ export function planExport(schema: SchemaInfo, audience: ExportAudience): Export
   const tables = dependencyOrder(chosen.map((c) => c.table)).map((table): PlannedTable => {
     const policy = policies.get(table.name) ?? null;
     const withheld = audience === 'admin' ? [...(policy?.secret ?? [])] : [];
-    return { table, columns: exportColumns(table, withheld), withheld, policy };
+    const redact = audience === 'admin' ? (policy?.redact ?? {}) : {};
+    return { table, columns: exportColumns(table, withheld), withheld, redact, policy };
   });
   return { tables, unknown };
+}
+
+/**
+ * What is wrong with the decisions for `schema`, in words that say what to do: a table without a
+ * decision, a decision for a table that does not exist, an exported table that cannot be read in
+ * pages or restored, a column that looks like a secret and is not declared either way.
+ */
+export function decisionProblems(schema: SchemaInfo): string[] {
+  const problems: string[] = [];
+  for (const table of schema.values()) {
+    if (table.internal === 'shadow') continue;
+    const policy = policyOf(table.name);
+    if (!policy) {
+      problems.push(
+        `table ${table.name} has no export decision: add it to DATA_TABLES in src/usecases/export/tables.ts (exported, or skipped with the reason a restore does without it)`,
+      );
+      continue;
+    }
+    if (!policy.export) {
+      if (policy.reason.trim() === '') problems.push(`table ${table.name} is skipped without a reason`);
+      continue;
+    }
+    if (table.internal === 'virtual')
+      problems.push(
+        `${table.name} is a virtual table (an index): skip it with a reason; import-all rebuilds it`,
+      );
+    if (table.primaryKey.length === 0)
+      problems.push(
+        `table ${table.name} has no primary key: an export reads tables in pages of primary-key order`,
+      );
+    for (const fk of table.foreignKeys) {
+      const target = policyOf(fk.refTable);
+      if (target && !target.export)
+        problems.push(
+          `${table.name}.${fk.columns.join(', ')} refers to ${fk.refTable}, which is not exported: a restore could not fill it`,
+        );
+    }
+    const notSecret = policy.notSecret ?? {};
+    for (const column of table.columns)
+      if (
+        SECRET_LOOKING.test(column.name) &&
+        !policy.secret?.includes(column.name) &&
+        !Object.hasOwn(notSecret, column.name)
+      )
+        problems.push(
+          `${table.name}.${column.name} looks like a secret: list it under secret (left out of the API export) or notSecret (with why)`,
+        );
+    for (const name of [
+      ...(policy.secret ?? []),
+      ...Object.keys(notSecret),
+      ...Object.keys(policy.redact ?? {}),
+    ])
+      if (!table.columns.some((c) => c.name === name))
+        problems.push(`${table.name}.${name} is declared in DATA_TABLES but the table has no such column`);
+  }
+  for (const name of Object.keys(DATA_TABLES))
+    if (!schema.has(name)) problems.push(`DATA_TABLES decides about ${name}, which the schema does not have`);
+  return problems;
 }
