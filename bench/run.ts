@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,30 +6,69 @@ import { join } from 'node:path';
  * `npm run bench`: runs every benchmark section in one process, one run, and writes
  * docs/benchmarks.md. Ratios compare against a baseline measured in the same run, so the figures
  * mean the same on a slower or faster machine. `--quick` uses smaller workloads (and one eval seed).
+ * `--only ingest,export` runs only the named sections (ingest, patterns, quality, export) and
+ * replaces just those sections in docs/benchmarks.md.
  */
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? null : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+const wanted = (name: string) => only === null || only.has(name);
 const sections: string[] = [];
 const started = Date.now();
 
-const { benchIngest } = await import('./ingest.ts');
-process.stderr.write('bench: ingest…\n');
-sections.push(await benchIngest(quick ? { singleRequests: 500, batchItems: 5_000 } : {}));
+if (wanted('ingest')) {
+  const { benchIngest } = await import('./ingest.ts');
+  process.stderr.write('bench: ingest…\n');
+  sections.push(await benchIngest(quick ? { singleRequests: 500, batchItems: 5_000 } : {}));
+}
 
-const { benchPatterns } = await import('./patterns.ts');
-process.stderr.write('bench: patterns…\n');
-sections.push(await benchPatterns({ scale: quick ? 'quick' : 'full' }));
+if (wanted('patterns')) {
+  const { benchPatterns } = await import('./patterns.ts');
+  process.stderr.write('bench: patterns…\n');
+  sections.push(await benchPatterns({ scale: quick ? 'quick' : 'full' }));
+}
 
-const { benchQuality } = await import('./quality.ts');
-sections.push(await benchQuality({ seeds: quick ? 1 : 5 }));
+if (wanted('quality')) {
+  const { benchQuality } = await import('./quality.ts');
+  sections.push(await benchQuality({ seeds: quick ? 1 : 5 }));
+}
 
-const header = [
-  '# Benchmarks',
-  '',
-  `Written by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB.`,
-  `Every ratio is measured against its baseline in the same run. Total time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-  '',
-].join('\n');
+if (wanted('export')) {
+  const { benchExport } = await import('./export.ts');
+  process.stderr.write('bench: export…\n');
+  sections.push(
+    await benchExport({
+      sizes: quick ? [10_000] : undefined,
+      postgresUrl: process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? null,
+    }),
+  );
+}
+
+const machine = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const out = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 mkdirSync(join(import.meta.dirname, '..', 'docs'), { recursive: true });
-writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
+if (only !== null && existsSync(out)) {
+  // Replace each section run (from its first heading to the next `## `) and keep the others.
+  let text = readFileSync(out, 'utf8');
+  for (const section of sections) {
+    const heading = section.split('\n')[0];
+    const stamped = `${section}\n\n_This section: \`npm run bench -- --only ${[...only].join(',')}${quick ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}, ${machine}._\n`;
+    const start = text.indexOf(`${heading}\n`);
+    if (start === -1) text = `${text.trimEnd()}\n\n${stamped}`;
+    else {
+      const next = text.indexOf('\n## ', start + heading.length);
+      text = `${text.slice(0, start)}${stamped}${next === -1 ? '' : text.slice(next)}`;
+    }
+  }
+  writeFileSync(out, text);
+} else {
+  const header = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
+    `Every ratio is measured against its baseline in the same run. Total time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    '',
+  ].join('\n');
+  writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
+}
 process.stdout.write(`wrote ${out}\n`);
