@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,52 @@ for (const target of databaseTargets()) {
       assert.match(run.out, /restored \d[\d,]* rows into \d+ tables/);
       const again = await exportTo(restored.url, join(dir, 'second.jsonl'));
       assertSameLines(again, exported, 'the export of the restored database');
+    });
+
+    test('the real command pipes an export into import-all (productos export | productos import-all -)', async () => {
+      const restored = await emptyDatabase();
+      const bin = join(import.meta.dirname, '..', '..', 'bin', 'productos.mjs');
+      const exporter = spawn(process.execPath, [bin, 'export', '--progress'], {
+        env: { ...process.env, DATABASE_URL: t.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const importer = spawn(process.execPath, [bin, 'import-all', '-'], {
+        env: { ...process.env, DATABASE_URL: restored.url },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      exporter.stdout.pipe(importer.stdin);
+      let progress = '';
+      let report = '';
+      exporter.stderr.on('data', (chunk: Buffer) => {
+        progress += chunk.toString();
+      });
+      importer.stdout.on('data', (chunk: Buffer) => {
+        report += chunk.toString();
+      });
+      importer.stderr.on('data', (chunk: Buffer) => {
+        report += chunk.toString();
+      });
+      const [[exportCode], [importCode]] = await Promise.all([
+        once(exporter, 'exit'),
+        once(importer, 'exit'),
+      ]);
+      assert.equal(exportCode, 0, progress);
+      assert.equal(importCode, 0, report);
+      assert.match(progress, /\[#{30}\] 100%\s+[\d,]+ \/ [\d,]+ rows/, 'a progress bar on stderr, asked for');
+      assert.match(progress, /It holds secrets/);
+      assert.match(report, /restored [\d,]+ rows/);
+      assertSameLines(
+        await exportTo(restored.url, join(dir, 'piped.jsonl')),
+        exported,
+        'the export after the pipe',
+      );
+    });
+
+    test('without --out the export goes to standard output, byte for byte the same', async () => {
+      const run = await cliOn(t.url, 'export');
+      assert.equal(run.code, 0, run.err);
+      assert.equal(run.out, exported);
+      assert.doesNotMatch(run.err, /%/, 'no progress bar unless asked for or on a terminal');
     });
 
     test('people sign in to the restored database with their passwords; API tokens are not restored', async () => {
