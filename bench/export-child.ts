@@ -8,7 +8,7 @@
  *   node --import tsx bench/export-child.ts raw-load FILE DB     (the export's rows, one prepared INSERT each)
  *   node --import tsx bench/export-child.ts idle                 (the CLI loaded, nothing done)
  */
-import { closeSync, createReadStream, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { runCli } from '../src/cli/main.ts';
 import { openStore } from '../src/store/database.ts';
@@ -69,6 +69,21 @@ async function rawLoad(file: string, dbPath: string): Promise<void> {
   db.close();
 }
 
+/**
+ * Peak RSS of this process in MB. Linux's VmHWM belongs to this program's own address space; the
+ * rusage maxRSS would also count the parent's peak, which a forked child inherits across exec.
+ */
+function peakRssMb(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    if (kb > 0) return kb / 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 const [mode, ...args] = process.argv.slice(2);
 const started = process.hrtime.bigint();
 let code = 0;
@@ -78,6 +93,5 @@ else if (mode === 'raw-load') await rawLoad(args[0], args[1]);
 else if (mode !== 'idle') throw new Error(`unknown mode ${mode}`);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const out = process.env.BENCH_MEASURE_OUT;
-if (out)
-  writeFileSync(out, JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, code }));
+if (out) writeFileSync(out, JSON.stringify({ seconds, maxRssMb: peakRssMb(), code }));
 process.exitCode = code;

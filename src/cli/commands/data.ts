@@ -119,7 +119,9 @@ export const importAllCommand: CliCommand = {
     let size = 0;
     if (file !== '-') {
       try {
-        size = statSync(file).size;
+        const stat = statSync(file);
+        if (!stat.isFile()) throw new Error('it is not a file');
+        size = stat.size;
       } catch (error) {
         ctx.io.stderr(`productos import-all: cannot read ${file}: ${(error as Error).message}\n`);
         return 1;

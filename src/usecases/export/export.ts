@@ -103,6 +103,59 @@ function headerOf(schema: string, audience: ExportAudience, plan: PlannedTable[]
   return { type: EXPORT_TYPE, version: EXPORT_VERSION, schema, secrets: false, note: ADMIN_NOTE, withheld };
 }
 
+/** Turns a page of rows into row lines: values in the file's form, secrets blanked where asked. */
+function rowLines(planned: PlannedTable, rows: Array<Record<string, unknown>>): string {
+  let chunk = '';
+  for (const raw of rows) {
+    const row: Record<string, ExportValue> = {};
+    for (const column of planned.columns) {
+      const value = encodeValue(raw[column.name], column.kind);
+      const redact = planned.redact[column.name];
+      row[column.name] = redact && typeof value === 'string' ? redact(value) : value;
+    }
+    chunk += `${JSON.stringify({ table: planned.table.name, row })}\n`;
+  }
+  return chunk;
+}
+
+/** Writes one table's line and its rows, page by page; calls `onPage` with the rows of each page. */
+async function writeTable(
+  db: Kysely<Database>,
+  planned: PlannedTable,
+  filter: RawBuilder<SqlBool> | null,
+  count: number,
+  write: ExportSink,
+  onPage: (rows: number) => void,
+): Promise<void> {
+  const name = planned.table.name;
+  const line: TableLine = {
+    type: 'table',
+    table: name,
+    columns: planned.columns.map((c) => c.name),
+    rows: count,
+  };
+  await write(`${JSON.stringify(line)}\n`);
+  let after: unknown[] | null = null;
+  let written = 0;
+  for (;;) {
+    const rows = await readPage(db, planned, filter, after);
+    if (rows.length === 0) break;
+    await write(rowLines(planned, rows));
+    written += rows.length;
+    onPage(rows.length);
+    const last = rows[rows.length - 1];
+    after = planned.table.primaryKey.map((k) => last[k]);
+    if (rows.length < PAGE_ROWS) break;
+  }
+  // Only possible without a snapshot (an in-memory database written meanwhile): never write a
+  // file whose announced counts are wrong, import-all would refuse it.
+  if (written !== count)
+    throw new AppError(
+      'conflict',
+      `table ${name} changed while it was exported (${count} → ${written} rows)`,
+    );
+}
+
 async function writeTables(
   db: Kysely<Database>,
   dialect: DialectName,
@@ -121,52 +174,16 @@ async function writeTables(
         'conflict',
         `table ${planned.table.name} has no primary key, so it cannot be read in pages`,
       );
-  const counts = [];
+  const counts: number[] = [];
   for (const planned of plan.tables) counts.push(await countRows(db, planned, visibility(planned, viewer)));
   const totalRows = counts.reduce((a, b) => a + b, 0);
   await write(`${JSON.stringify(headerOf(version, options.audience, plan.tables))}\n`);
-
   let done = 0;
   for (const [index, planned] of plan.tables.entries()) {
-    const name = planned.table.name;
-    const line: TableLine = {
-      type: 'table',
-      table: name,
-      columns: planned.columns.map((c) => c.name),
-      rows: counts[index],
-    };
-    await write(`${JSON.stringify(line)}\n`);
-    const filter = visibility(planned, viewer);
-    let after: unknown[] | null = null;
-    let written = 0;
-    for (;;) {
-      const rows = await readPage(db, planned, filter, after);
-      if (rows.length === 0) break;
-      let chunk = '';
-      for (const raw of rows) {
-        const row: Record<string, ExportValue> = {};
-        for (const column of planned.columns) {
-          const value = encodeValue(raw[column.name], column.kind);
-          const redact = planned.redact[column.name];
-          row[column.name] = redact && typeof value === 'string' ? redact(value) : value;
-        }
-        chunk += `${JSON.stringify({ table: name, row })}\n`;
-      }
-      await write(chunk);
-      written += rows.length;
-      done += rows.length;
-      options.onProgress?.({ table: name, rows: done, totalRows });
-      const last = rows[rows.length - 1];
-      after = planned.table.primaryKey.map((k) => last[k]);
-      if (rows.length < PAGE_ROWS) break;
-    }
-    // Only possible without a snapshot (an in-memory database written meanwhile): never write a
-    // file whose announced counts are wrong, import-all would refuse it.
-    if (written !== counts[index])
-      throw new AppError(
-        'conflict',
-        `table ${name} changed while it was exported (${counts[index]} → ${written} rows)`,
-      );
+    await writeTable(db, planned, visibility(planned, viewer), counts[index], write, (rows) => {
+      done += rows;
+      options.onProgress?.({ table: planned.table.name, rows: done, totalRows });
+    });
   }
   const end: EndLine = { type: 'end', tables: plan.tables.length, rows: done };
   await write(`${JSON.stringify(end)}\n`);

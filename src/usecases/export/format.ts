@@ -81,6 +81,7 @@ export function decodeValue(value: ExportValue, column: ColumnInfo, dialect: 'sq
   return value;
 }
 
+/** A plain JSON object (not null, not an array). */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
