@@ -59,8 +59,17 @@ export function parseExport(text: string): ParsedExport {
   return { header: lines[0], tables };
 }
 
-/** Signs in on a server built on the database at `url`; returns the login's status code. */
-export async function signInOn(url: string, email: string, password: string, token?: string) {
+/**
+ * Signs in on a server built on the database at `url`; returns the login's status code, what an
+ * old API token gets, and what asking for a feedback item's suggestions with the new session gets.
+ */
+export async function signInOn(
+  url: string,
+  email: string,
+  password: string,
+  token?: string,
+  feedbackId?: string,
+) {
   const store = openStore(url);
   const deps = createDeps({ store });
   const app = await buildApp(deps, { publicUrl: 'http://127.0.0.1:3000', logger: false });
@@ -73,7 +82,19 @@ export async function signInOn(url: string, email: string, password: string, tok
     const me = token
       ? await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })
       : null;
-    return { login: login.statusCode, tokenStatus: me?.statusCode ?? null };
+    const suggestions =
+      feedbackId && login.statusCode === 200
+        ? await app.inject({
+            method: 'GET',
+            url: `/api/v1/feedback/${feedbackId}/suggestions`,
+            headers: { authorization: `Bearer ${login.json().token}` },
+          })
+        : null;
+    return {
+      login: login.statusCode,
+      tokenStatus: me?.statusCode ?? null,
+      suggestions: suggestions ? { status: suggestions.statusCode, body: suggestions.json() } : null,
+    };
   } finally {
     await app.close();
     await settleDeps(deps);

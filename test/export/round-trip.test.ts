@@ -99,7 +99,7 @@ for (const target of databaseTargets()) {
       assert.doesNotMatch(run.err, /%/, 'no progress bar unless asked for or on a terminal');
     });
 
-    test('people sign in to the restored database with their passwords; API tokens are not restored', async () => {
+    test('people sign in to the restored database with their passwords, API tokens are not restored, and the pattern engine rebuilds what was not exported', async () => {
       const restored = await emptyDatabase();
       await importFrom(restored.url, join(dir, 'first.jsonl'));
       const before = await signInOn(
@@ -108,14 +108,28 @@ for (const target of databaseTargets()) {
         'correct horse battery',
         t.users.builder.token,
       );
-      assert.deepEqual(before, { login: 200, tokenStatus: 200 });
+      assert.equal(before.login, 200);
+      assert.equal(before.tokenStatus, 200);
+      const linked = parseExport(exported).tables.get('pattern_feedback')?.rows[0];
+      assert.ok(linked);
       const afterRestore = await signInOn(
         restored.url,
         t.users.builder.email,
         'correct horse battery',
         t.users.builder.token,
+        String(linked.feedback_id),
       );
-      assert.deepEqual(afterRestore, { login: 200, tokenStatus: 401 });
+      assert.equal(afterRestore.login, 200, 'the password hash was restored');
+      assert.equal(afterRestore.tokenStatus, 401, 'the API token was not');
+      assert.equal(afterRestore.suggestions?.status, 200, JSON.stringify(afterRestore.suggestions?.body));
+      const count = await sql<{ n: unknown }>`select count(*) as n from reflect_models`.execute(
+        restored.store.db,
+      );
+      assert.equal(
+        Number(count.rows[0].n),
+        1,
+        'the engine fitted and stored its model on the restored feedback',
+      );
     });
 
     test('the operator’s export says at its top that it holds secrets, and holds them; tokens and caches stay out', () => {
