@@ -55,6 +55,8 @@ describe('productos backup on SQLite', () => {
     assert.match(run.out, /backed up .* to .*copy\.db: .*checked by SQLite \(quick_check ok\)/);
     assert.match(run.err, /100%\s+[\d,]+ \/ [\d,]+ pages/);
     assert.ok(writesDuring > 0, 'the server wrote while the copy was made');
+    for (const leftover of ['.partial', '.partial-wal', '.partial-shm', '-wal', '-shm'])
+      assert.ok(!existsSync(`${file}${leftover}`), `no ${leftover} file is left beside the copy`);
     note(`backup: ${writesDuring} writes landed during the copy; ${run.out.trim()}`);
 
     const copy = new SQLite(file, { readonly: true });
@@ -72,7 +74,6 @@ describe('productos backup on SQLite', () => {
     } finally {
       copy.close();
     }
-    assert.ok(!existsSync(`${file}.partial`));
     const exported = await cliOn(`sqlite:${file}`, 'export', '--out', join(dir, 'copy.jsonl'));
     assert.equal(exported.code, 0, 'the copy is a working database');
   });

@@ -91,7 +91,9 @@ export async function backupSqlite(
   } finally {
     db.close();
   }
-  const check = new SQLite(partial, { readonly: true, fileMustExist: true });
+  // Not read-only: the copy is in WAL mode, and only a connection that may write removes the -wal
+  // and -shm files it opens when it closes, instead of leaving them beside the backup.
+  const check = new SQLite(partial, { fileMustExist: true });
   let verdict: string;
   try {
     verdict = String(check.pragma('quick_check', { simple: true }));
