@@ -5,8 +5,10 @@ import type { Deps } from '../usecases/context.ts';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** true when stdout is a terminal (progress bars only then) */
+  /** true when stderr is a terminal (progress bars only then) */
   isTty: boolean;
+  /** The real standard output, for commands that stream more than fits in memory (export). */
+  stdoutStream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 export interface CliContext {

@@ -7,6 +7,7 @@ import type { Deps } from '../usecases/context.ts';
 import { type CliCommand, type CliIo, UsageError } from './command.ts';
 import { builderCommands } from './commands/builders.ts';
 import { crudCommands } from './commands/crud.ts';
+import { backupCommand, exportCommand, importAllCommand } from './commands/data.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { evalCommand } from './commands/eval.ts';
 import { importCommand } from './commands/import.ts';
@@ -23,6 +24,9 @@ export const COMMANDS: CliCommand[] = [
   userCommand,
   tokenCommand,
   importCommand,
+  exportCommand,
+  importAllCommand,
+  backupCommand,
   deployCommand,
   evalCommand,
   ...withLoopActions(withReflectActions(crudCommands)),
@@ -48,6 +52,7 @@ const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: Boolean(process.stderr.isTTY),
+  stdoutStream: process.stdout,
 };
 
 /** Runs one CLI invocation and returns its exit code. Tests call this with their own io and config. */

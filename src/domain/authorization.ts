@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'tokens:own': ['admin', 'builder', 'viewer'],
   'tokens:manage-others': ['admin'],
   'settings:manage': ['admin'],
+  'data:export': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

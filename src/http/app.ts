@@ -9,6 +9,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBuilderRoutes } from './routes/builders.ts';
 import { registerEventRoutes } from './routes/events.ts';
+import { registerExportRoutes } from './routes/export.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerImprovementRoutes } from './routes/improvements.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   registerSearchRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   registerEventRoutes(app, deps, { heartbeatMs: options.eventsHeartbeatMs ?? 15_000 });
+  registerExportRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -28,7 +28,7 @@ export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
   store: Store;
-  /** The database's URL, for a second app process on the same database. */
+  /** The database's URL (DATABASE_URL), for the CLI or a second app process on the same database. */
   url: string;
   clock: TestClock;
   users: Record<Role, TestUser>;

@@ -8,17 +8,20 @@ import { migrateToLatest } from '../../src/store/migrate.ts';
 
 export interface DatabaseTarget {
   name: 'sqlite' | 'postgres';
-  /** Opens a fresh, migrated, empty database; `drop` removes it again. */
-  create(): Promise<{ store: Store; url: string; drop: () => Promise<void> }>;
+  /**
+   * Opens a fresh, migrated, empty database (with `migrate: false`, one with no schema at all);
+   * `drop` removes it again.
+   */
+  create(options?: { migrate?: boolean }): Promise<{ store: Store; url: string; drop: () => Promise<void> }>;
 }
 
 const sqliteTarget: DatabaseTarget = {
   name: 'sqlite',
-  async create() {
+  async create(options) {
     const dir = mkdtempSync(join(tmpdir(), 'productos-test-'));
     const url = `sqlite:${join(dir, 'test.db')}`;
     const store = openStore(url);
-    await migrateToLatest(store.db);
+    if (options?.migrate !== false) await migrateToLatest(store.db);
     return {
       store,
       url,
@@ -34,7 +37,7 @@ const sqliteTarget: DatabaseTarget = {
 function postgresTarget(adminUrl: string): DatabaseTarget {
   return {
     name: 'postgres',
-    async create() {
+    async create(options) {
       const name = `productos_test_${randomBytes(6).toString('hex')}`;
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();
@@ -43,7 +46,7 @@ function postgresTarget(adminUrl: string): DatabaseTarget {
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
       const store = openStore(url.toString());
-      await migrateToLatest(store.db);
+      if (options?.migrate !== false) await migrateToLatest(store.db);
       return {
         store,
         url: url.toString(),
