@@ -35,6 +35,8 @@ export interface SkippedTable {
    * the application reads without recomputing them itself (maintained summaries, for instance).
    */
   rebuild?: (db: Kysely<Database>, dialect: DialectName) => Promise<void>;
+  /** The one database that has this table (SQLite's FTS5 index has no PostgreSQL counterpart table). */
+  onlyOn?: DialectName;
 }
 
 export type TablePolicy = ExportedTable | SkippedTable;
@@ -55,6 +57,9 @@ export const DATA_TABLES: Readonly<Record<string, TablePolicy>> = {
     secret: ['token'],
   },
   contacts: { export: true },
+  currency_rates: { export: true },
+  // The migration stores the default base currency (USD); a restore replaces it.
+  currency_settings: { export: true, seeded: true },
   deploy_improvements: { export: true },
   deploys: { export: true },
   events: {
@@ -108,6 +113,15 @@ export const DATA_TABLES: Readonly<Record<string, TablePolicy>> = {
     export: true,
     // A journal is personal: the API export shows team entries and the caller's own private ones.
     visibleTo: (userId) => sql<SqlBool>`(visibility <> 'private' or author_id = ${userId})`,
+  },
+  search_documents: {
+    export: false,
+    reason: 'derived: the full-text index of the restored items, rebuilt from them',
+  },
+  search_fts: {
+    export: false,
+    onlyOn: 'sqlite',
+    reason: 'derived: the full-text index of the restored items, rebuilt from them',
   },
   setup_tokens: {
     export: false,
@@ -215,7 +229,7 @@ export function planExport(schema: SchemaInfo, audience: ExportAudience): Export
  * decision, a decision for a table that does not exist, an exported table that cannot be read in
  * pages or restored, a column that looks like a secret and is not declared either way.
  */
-export function decisionProblems(schema: SchemaInfo): string[] {
+export function decisionProblems(schema: SchemaInfo, dialect: DialectName): string[] {
   const problems: string[] = [];
   for (const table of schema.values()) {
     if (table.internal === 'shadow') continue;
@@ -263,7 +277,8 @@ export function decisionProblems(schema: SchemaInfo): string[] {
       if (!table.columns.some((c) => c.name === name))
         problems.push(`${table.name}.${name} is declared in DATA_TABLES but the table has no such column`);
   }
-  for (const name of Object.keys(DATA_TABLES))
-    if (!schema.has(name)) problems.push(`DATA_TABLES decides about ${name}, which the schema does not have`);
+  for (const [name, policy] of Object.entries(DATA_TABLES))
+    if (!schema.has(name) && !(!policy.export && policy.onlyOn && policy.onlyOn !== dialect))
+      problems.push(`DATA_TABLES decides about ${name}, which the schema does not have`);
   return problems;
 }
